@@ -1,0 +1,217 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { Registry } from "prom-client";
+import type { Cache, LoggerLike } from "../core/types.ts";
+import { metricValue } from "./metrics-reader.ts";
+import { captureLogger, uniqueNamespace } from "./test-logger.ts";
+
+/** What the contract hands an implementation's factory. */
+export interface CacheFactoryOptions {
+  /** Unique per test: suites never see each other's keys on a shared server. */
+  namespace: string;
+  registry: Registry;
+  logger: LoggerLike;
+  defaultTtlMs?: number;
+}
+
+/** Builds the cache under test. */
+export type MakeCache = (opts: CacheFactoryOptions) => Cache | Promise<Cache>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The behaviour every {@link Cache} implementation must have, written once and run against each
+ * (memory and Redis today). `expectedKind` is the implementation's `kind`.
+ */
+export function runCacheContract(name: string, expectedKind: Cache["kind"], makeCache: MakeCache): void {
+  describe(`cache contract: ${name}`, () => {
+    const open: Cache[] = [];
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((cache) => cache.close()));
+    });
+    async function fresh(defaultTtlMs?: number) {
+      const registry = new Registry();
+      const namespace = uniqueNamespace("contract");
+      const { logger, lines } = captureLogger();
+      const cache = await makeCache({
+        namespace,
+        registry,
+        logger,
+        ...(defaultTtlMs ? { defaultTtlMs } : {}),
+      });
+      open.push(cache);
+      return { cache, registry, namespace, lines };
+    }
+
+    test("kind and a non-critical probe that is up", async () => {
+      const { cache } = await fresh();
+      expect(cache.kind).toBe(expectedKind);
+      expect(cache.probe.name).toBe(expectedKind === "redis" ? "redis" : "cache-memory");
+      expect(cache.probe.critical).toBe(false);
+      await cache.probe.run();
+    });
+
+    test("get, set and del", async () => {
+      const { cache } = await fresh();
+      expect(await cache.get("a")).toBeUndefined();
+      await cache.set("a", 1);
+      await cache.set("b", "two");
+      expect(await cache.get<number>("a")).toBe(1);
+      expect(await cache.get<string>("b")).toBe("two");
+      await cache.set("a", 11);
+      expect(await cache.get<number>("a")).toBe(11);
+      await cache.del("a", "b", "never-set");
+      expect(await cache.get("a")).toBeUndefined();
+      expect(await cache.get("b")).toBeUndefined();
+      await cache.del();
+    });
+
+    test("values round-trip through JSON", async () => {
+      const { cache } = await fresh();
+      const value = { id: "pay_1", amount: 1999, paid: false, tags: ["a", "ü✓"], nested: { none: null } };
+      await cache.set("obj", value);
+      expect(await cache.get<typeof value>("obj")).toEqual(value);
+      const copy = await cache.get<typeof value>("obj");
+      if (copy) copy.amount = 0;
+      expect((await cache.get<typeof value>("obj"))?.amount).toBe(1999);
+      await cache.set("date", new Date("2024-01-02T03:04:05.000Z"));
+      expect(await cache.get<string>("date")).toBe("2024-01-02T03:04:05.000Z");
+      await cache.set("null", null);
+      expect(await cache.get("null")).toBeNull();
+      await cache.set("null", undefined);
+      expect(await cache.get("null")).toBeUndefined();
+    });
+
+    test("entries expire after their TTL; others stay", async () => {
+      const { cache } = await fresh();
+      await cache.set("short", "x", { ttlMs: 100 });
+      await cache.set("long", "y");
+      expect(await cache.get<string>("short")).toBe("x");
+      await sleep(300);
+      expect(await cache.get("short")).toBeUndefined();
+      expect(await cache.get<string>("long")).toBe("y");
+    });
+
+    test("defaultTtlMs applies to entries set without a TTL", async () => {
+      const { cache } = await fresh(100);
+      await cache.set("k", 1);
+      await cache.set("kept", 2, { ttlMs: 60_000 });
+      await sleep(300);
+      expect(await cache.get("k")).toBeUndefined();
+      expect(await cache.get<number>("kept")).toBe(2);
+    });
+
+    test("invalidateTag deletes exactly the entries set with that tag", async () => {
+      const { cache } = await fresh();
+      await cache.set("a", 1, { tags: ["user:1"] });
+      await cache.set("b", 2, { tags: ["user:1", "list"] });
+      await cache.set("c", 3, { tags: ["list"], ttlMs: 60_000 });
+      await cache.set("d", 4);
+      await cache.invalidateTag("user:1");
+      expect(await cache.get("a")).toBeUndefined();
+      expect(await cache.get("b")).toBeUndefined();
+      expect(await cache.get<number>("c")).toBe(3);
+      expect(await cache.get<number>("d")).toBe(4);
+      await cache.invalidateTag("unknown");
+      // A tag works again after invalidation.
+      await cache.set("a", 5, { tags: ["user:1"] });
+      await cache.invalidateTag("user:1");
+      expect(await cache.get("a")).toBeUndefined();
+      await cache.invalidateTag("list");
+      expect(await cache.get("c")).toBeUndefined();
+    });
+
+    test("a tag outlives a short-lived member when a longer-lived one shares it", async () => {
+      const { cache } = await fresh();
+      await cache.set("brief", 1, { tags: ["t"], ttlMs: 100 });
+      await cache.set("lasting", 2, { tags: ["t"] });
+      await sleep(300);
+      expect(await cache.get<number>("lasting")).toBe(2);
+      await cache.invalidateTag("t");
+      expect(await cache.get("lasting")).toBeUndefined();
+    });
+
+    test("namespaces are isolated", async () => {
+      const first = await fresh();
+      const second = await fresh();
+      await first.cache.set("same", "first", { tags: ["t"] });
+      await second.cache.set("same", "second", { tags: ["t"] });
+      await first.cache.invalidateTag("t");
+      expect(await first.cache.get("same")).toBeUndefined();
+      expect(await second.cache.get<string>("same")).toBe("second");
+    });
+
+    test("wrap: 100 concurrent callers of a cold key share one load", async () => {
+      const { cache } = await fresh();
+      let loads = 0;
+      const load = async () => {
+        loads += 1;
+        await sleep(50);
+        return { value: 42 };
+      };
+      const results = await Promise.all(Array.from({ length: 100 }, () => cache.wrap("cold", load)));
+      expect(loads).toBe(1);
+      expect(results.every((result) => result.value === 42)).toBe(true);
+      expect(await cache.wrap("cold", load)).toEqual({ value: 42 });
+      expect(loads).toBe(1);
+    });
+
+    test("wrap: a failing load reaches every waiting caller and is not cached", async () => {
+      const { cache } = await fresh();
+      let loads = 0;
+      const failing = async (): Promise<number> => {
+        loads += 1;
+        await sleep(20);
+        throw new Error("upstream down");
+      };
+      const settled = await Promise.allSettled(Array.from({ length: 5 }, () => cache.wrap("k", failing)));
+      expect(settled.every((result) => result.status === "rejected")).toBe(true);
+      expect(loads).toBe(1);
+      expect(await cache.wrap("k", async () => 7)).toBe(7);
+      expect(await cache.get<number>("k")).toBe(7);
+    });
+
+    test("wrap stores with the given tags and TTL", async () => {
+      const { cache } = await fresh();
+      let loads = 0;
+      const load = async () => ++loads;
+      expect(await cache.wrap("tagged", load, { tags: ["t"] })).toBe(1);
+      await cache.invalidateTag("t");
+      expect(await cache.wrap("tagged", load, { tags: ["t"] })).toBe(2);
+      expect(await cache.wrap("brief", load, { ttlMs: 100 })).toBe(3);
+      await sleep(300);
+      expect(await cache.wrap("brief", load, { ttlMs: 100 })).toBe(4);
+    });
+
+    test("hit and miss counters move on the given registry, which tolerates a second cache", async () => {
+      const { cache, registry, namespace } = await fresh();
+      await cache.get("k");
+      await cache.set("k", 1);
+      await cache.get("k");
+      await cache.get("k");
+      await cache.wrap("w", async () => 1);
+      expect(await metricValue(registry, "cache_requests_total", { cache: namespace, result: "miss" })).toBe(
+        2,
+      );
+      expect(await metricValue(registry, "cache_requests_total", { cache: namespace, result: "hit" })).toBe(
+        2,
+      );
+      expect(await metricValue(registry, "cache_requests_total", { cache: namespace, result: "error" })).toBe(
+        0,
+      );
+      const text = await registry.metrics();
+      expect(text).toContain(`cache_requests_total{cache="${namespace}",result="hit"} 2`);
+      expect(text).toContain(`cache_load_duration_seconds_count{cache="${namespace}"} 1`);
+
+      const other = await makeCache({
+        namespace: `${namespace}_b`,
+        registry,
+        logger: captureLogger().logger,
+      });
+      open.push(other);
+      await other.get("k");
+      expect(
+        await metricValue(registry, "cache_requests_total", { cache: `${namespace}_b`, result: "miss" }),
+      ).toBe(1);
+    });
+  });
+}

@@ -1,0 +1,136 @@
+import { Registry } from "prom-client";
+import { cacheMetrics } from "./metrics.ts";
+import { throttledLog } from "./throttle.ts";
+import type { Cache, CacheBackend, CacheCommonOptions, CacheSetOptions } from "./types.ts";
+
+/** How often, at most, a failing backend is logged (failures in between are counted and summarised). */
+export const FAILURE_LOG_INTERVAL_MS = 30_000;
+
+type Operation = "get" | "set" | "del" | "invalidateTag";
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A positive TTL in whole milliseconds, or undefined for "no expiry". */
+function normaliseTtl(ttlMs: number | undefined): number | undefined {
+  if (ttlMs === undefined) return undefined;
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new Error(`ttlMs must be a positive number, got ${ttlMs}`);
+  return Math.max(1, Math.round(ttlMs));
+}
+
+/**
+ * Wraps a raw backend into a {@link Cache}: JSON values, hit/miss/error metrics, single-flight `wrap`, and
+ * the rule that backend failures are logged (throttled), counted and swallowed.
+ */
+export function buildCache(backend: CacheBackend, opts: CacheCommonOptions): Cache {
+  const { namespace, logger } = opts;
+  const metrics = cacheMetrics(opts.registry ?? new Registry());
+  const failures = throttledLog(logger, FAILURE_LOG_INTERVAL_MS);
+  const defaultTtlMs = normaliseTtl(opts.defaultTtlMs);
+  const inflight = new Map<string, Promise<unknown>>();
+
+  const fail = (operation: Operation, error: unknown): void => {
+    metrics.errors.inc({ cache: namespace, operation });
+    failures.failure(
+      { cache: namespace, backend: backend.kind, operation, err: describe(error) },
+      `cache ${namespace}: ${backend.kind} ${operation} failed; serving without cache`,
+    );
+  };
+  const succeeded = (): void =>
+    failures.recovered(
+      { cache: namespace, backend: backend.kind },
+      `cache ${namespace}: ${backend.kind} works again`,
+    );
+
+  async function get<T>(key: string): Promise<T | undefined> {
+    let raw: string | undefined;
+    try {
+      raw = await backend.get(key);
+      succeeded();
+    } catch (error) {
+      metrics.requests.inc({ cache: namespace, result: "error" });
+      fail("get", error);
+      return undefined;
+    }
+    if (raw === undefined) {
+      metrics.requests.inc({ cache: namespace, result: "miss" });
+      return undefined;
+    }
+    try {
+      const value = JSON.parse(raw) as T;
+      metrics.requests.inc({ cache: namespace, result: "hit" });
+      return value;
+    } catch (error) {
+      // Not written by this code (or truncated); treat it as a miss and let the next set repair it.
+      metrics.requests.inc({ cache: namespace, result: "error" });
+      fail("get", error);
+      return undefined;
+    }
+  }
+
+  async function del(...keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    try {
+      await backend.del(keys);
+      succeeded();
+    } catch (error) {
+      fail("del", error);
+    }
+  }
+
+  async function set<T>(key: string, value: T, setOpts: CacheSetOptions = {}): Promise<void> {
+    if (value === undefined) return del(key);
+    try {
+      const json = JSON.stringify(value);
+      // JSON.stringify returns undefined for functions and symbols: nothing storable.
+      if (json === undefined) throw new Error(`value of type ${typeof value} is not JSON`);
+      const ttlMs = normaliseTtl(setOpts.ttlMs) ?? defaultTtlMs;
+      await backend.set(key, json, ttlMs, setOpts.tags ?? []);
+      succeeded();
+    } catch (error) {
+      fail("set", error);
+    }
+  }
+
+  async function invalidateTag(tag: string): Promise<void> {
+    try {
+      await backend.invalidateTag(tag);
+      succeeded();
+    } catch (error) {
+      fail("invalidateTag", error);
+    }
+  }
+
+  async function lookUpOrLoad<T>(key: string, load: () => Promise<T>, setOpts?: CacheSetOptions): Promise<T> {
+    const cached = await get<T>(key);
+    if (cached !== undefined) return cached;
+    const endTimer = metrics.loadDuration.startTimer({ cache: namespace });
+    const value = await load();
+    endTimer();
+    await set(key, value, setOpts);
+    return value;
+  }
+
+  return {
+    kind: backend.kind,
+    probe: backend.probe,
+    get,
+    set,
+    del,
+    invalidateTag,
+    wrap<T>(key: string, load: () => Promise<T>, setOpts?: CacheSetOptions): Promise<T> {
+      const pending = inflight.get(key);
+      // Same key, same loader contract: the shared promise resolves to what this caller's load would.
+      if (pending !== undefined) return pending as Promise<T>;
+      const flight = lookUpOrLoad(key, load, setOpts);
+      inflight.set(key, flight);
+      const forget = (): void => {
+        if (inflight.get(key) === flight) inflight.delete(key);
+      };
+      flight.then(forget, forget);
+      return flight;
+    },
+    close: () => backend.close(),
+  };
+}

@@ -1,0 +1,67 @@
+import type { HealthProbe } from "@payments/service-kit";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+
+/** The subset of a pino logger the cache writes to; any pino `Logger` satisfies it. */
+export type LoggerLike = Pick<Logger, "info" | "warn" | "error" | "debug">;
+
+/** Per-entry options of {@link Cache.set} and {@link Cache.wrap}. */
+export interface CacheSetOptions {
+  /** Time to live in milliseconds; defaults to the cache's `defaultTtlMs` (none: kept until evicted). */
+  ttlMs?: number;
+  /** Tags the entry belongs to; {@link Cache.invalidateTag} deletes every entry set with the tag. */
+  tags?: string[];
+}
+
+/**
+ * A namespaced key-value cache of JSON values. It is an optimisation, never a source of truth: no method
+ * throws because the backend failed — reads then report a miss, writes are dropped, and the failure is
+ * logged and counted. Values go through JSON (a `Date` comes back as its ISO string; `undefined` is not
+ * stored).
+ */
+export interface Cache {
+  /** The value stored under `key`, or undefined on a miss (or when the backend is unavailable). */
+  get<T>(key: string): Promise<T | undefined>;
+  /** Stores `value` as JSON. Setting `undefined` deletes the key. */
+  set<T>(key: string, value: T, opts?: CacheSetOptions): Promise<void>;
+  /** Deletes the keys; missing keys are ignored. */
+  del(...keys: string[]): Promise<void>;
+  /** Deletes every key that was set with `tag`. */
+  invalidateTag(tag: string): Promise<void>;
+  /**
+   * Read-through: returns the cached value, or calls `load`, stores its result and returns it. Concurrent
+   * calls for the same key in this process share one lookup and one `load` (single-flight). Errors from
+   * `load` reach every waiting caller and are not cached.
+   */
+  wrap<T>(key: string, load: () => Promise<T>, opts?: CacheSetOptions): Promise<T>;
+  readonly kind: "redis" | "memory";
+  /** Readiness probe; not critical, since a service without its cache is slower, not broken. */
+  readonly probe: HealthProbe;
+  /** Releases connections or memory. */
+  close(): Promise<void>;
+}
+
+/** Options every implementation accepts. */
+export interface CacheCommonOptions {
+  /** Prefix of every key and the `cache` label of the metrics, e.g. "payments". */
+  namespace: string;
+  /** TTL of entries set without `ttlMs`; none by default. */
+  defaultTtlMs?: number;
+  /** The service's metrics registry; a private one when omitted (never the global default registry). */
+  registry?: Registry;
+  logger: LoggerLike;
+}
+
+/**
+ * What an implementation supplies: raw string storage that may throw. {@link buildCache} adds JSON,
+ * metrics, single-flight and the never-throw policy on top, so both implementations behave the same.
+ */
+export interface CacheBackend {
+  readonly kind: Cache["kind"];
+  readonly probe: HealthProbe;
+  get(key: string): Promise<string | undefined>;
+  set(key: string, json: string, ttlMs: number | undefined, tags: readonly string[]): Promise<void>;
+  del(keys: readonly string[]): Promise<void>;
+  invalidateTag(tag: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,1 @@
+export { type CreateCacheOptions, createCache } from "./create.ts";

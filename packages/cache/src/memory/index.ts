@@ -1,0 +1,1 @@
+export { createMemoryCache, type MemoryCacheOptions } from "./memory.ts";

@@ -1,0 +1,1 @@
+export { assertRedisUrl, createRedisCache, type RedisCacheOptions } from "./redis.ts";

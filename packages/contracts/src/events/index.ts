@@ -1,0 +1,35 @@
+export {
+  type PaymentStatus,
+  paymentSnapshotSchema,
+  paymentStatusSchema,
+} from "./data/payments.ts";
+export { configUpdatedV1, profileUpdatedV1 } from "./data/platform.ts";
+export {
+  type Role,
+  roleSchema,
+  sessionRevokeReasonSchema,
+  userSnapshotSchema,
+} from "./data/users.ts";
+export {
+  type CreateEventInput,
+  createEvent,
+  eventEnvelopeSchema,
+  InvalidEventError,
+  type ParseEventResult,
+  parseEvent,
+  traceparentSchema,
+} from "./envelope.ts";
+export {
+  EVENT_TYPES,
+  type EventData,
+  type EventDataInput,
+  type EventEnvelope,
+  type EventOf,
+  type EventType,
+  type EventVersion,
+  eventDataSchema,
+  eventRegistry,
+  isEventType,
+  type LatestVersion,
+  latestVersion,
+} from "./registry.ts";

@@ -1,0 +1,1 @@
+export { sampleEventData } from "./samples.ts";

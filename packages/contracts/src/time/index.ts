@@ -1,0 +1,1 @@
+export { nowIso, timestampSchema } from "./time.ts";

@@ -1,0 +1,2 @@
+export { openDatabase } from "./database.ts";
+export type { Database, DatabaseHandle, DatabaseKind, LoggerLike, OpenDatabaseOptions } from "./types.ts";

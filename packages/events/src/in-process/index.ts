@@ -1,0 +1,1 @@
+export { createInProcessBus, type InProcessBus, type InProcessBusOptions } from "./in-process-bus.ts";

@@ -1,0 +1,1 @@
+export { applyOnce, type InboxOutcome, pruneInbox } from "./inbox.ts";

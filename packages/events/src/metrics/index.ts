@@ -1,0 +1,1 @@
+export { type BusMetrics, type ConsumeOutcome, createBusMetrics, typeLabel } from "./metrics.ts";

@@ -1,0 +1,1 @@
+export { isValidTopicPattern, topicMatches } from "./topic.ts";

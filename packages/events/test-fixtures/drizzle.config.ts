@@ -1,0 +1,7 @@
+import { defineConfig } from "drizzle-kit";
+
+export default defineConfig({
+  dialect: "postgresql",
+  schema: "./test-fixtures/schema.ts",
+  out: "./test-fixtures/drizzle",
+});

@@ -1,0 +1,2 @@
+export { type InfraEnv, infraEnv, loadInfraEnv } from "./config.ts";
+export { createSharedInfra, type SharedInfra } from "./infra.ts";

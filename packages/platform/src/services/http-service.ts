@@ -1,0 +1,47 @@
+import type { Tracer } from "@opentelemetry/api";
+import { createLogger, initSentry, initTracing, type Logger, serve } from "@payments/service-kit";
+import { Registry } from "prom-client";
+import type { SharedInfra } from "../infra/infra.ts";
+import type { RunningService } from "./services.ts";
+
+/** What every service's config has in common (from the kit's `commonEnv`). */
+export interface CommonSettings {
+  LOG_LEVEL: string;
+  NODE_ENV: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  SENTRY_DSN?: string | undefined;
+}
+
+export interface HttpServiceOptions {
+  name: string;
+  port: number;
+  hostname: string;
+  settings: CommonSettings;
+  infra: SharedInfra;
+  /** Builds the Hono app (and anything it needs) once logging and tracing exist. */
+  build(ctx: {
+    logger: Logger;
+    tracer: Tracer;
+    registry: Registry;
+  }): Promise<{ fetch: (req: Request) => Response | Promise<Response> }>;
+}
+
+/**
+ * The start-up sequence every service shares: its own logger and tracer (services in one process still
+ * report as themselves), Sentry when configured, the app, then `Bun.serve` registered for graceful
+ * shutdown. Closers run in reverse order, so the server stops accepting before tracing flushes.
+ */
+export async function startHttpService(opts: HttpServiceOptions): Promise<RunningService> {
+  const { name, settings, infra } = opts;
+  const logger = createLogger({ service: name, level: settings.LOG_LEVEL });
+  const tracing = initTracing({ service: name, otlpEndpoint: settings.OTEL_EXPORTER_OTLP_ENDPOINT });
+  infra.shutdown.add(`${name} tracing`, () => tracing.shutdown());
+  initSentry({ dsn: settings.SENTRY_DSN, service: name, environment: settings.NODE_ENV });
+  // The service's own metrics plus the shared adapters' (its bus), served together at its /metrics.
+  const registry = Registry.merge([infra.registry]);
+  const app = await opts.build({ logger, tracer: tracing.tracer, registry });
+  const server = serve({ app, port: opts.port, hostname: opts.hostname, shutdown: infra.shutdown, logger });
+  const port = server.port ?? opts.port;
+  const host = opts.hostname === "0.0.0.0" ? "127.0.0.1" : opts.hostname;
+  return { name, port, url: `http://${host}:${port}` };
+}

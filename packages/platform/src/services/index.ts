@@ -1,0 +1,3 @@
+export { type CommonSettings, type HttpServiceOptions, startHttpService } from "./http-service.ts";
+export type { RunningService, ServiceDefinition } from "./services.ts";
+export { runStandalone } from "./standalone.ts";

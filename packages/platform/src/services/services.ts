@@ -1,0 +1,20 @@
+import type { SharedInfra } from "../infra/infra.ts";
+
+/** A service as the runner sees it once started. */
+export interface RunningService {
+  readonly name: string;
+  readonly port: number;
+  /** Base URL other processes use to reach it (the gateway's upstream). */
+  readonly url: string;
+}
+
+/**
+ * What every `services/<name>/src/server.ts` exports as `service`, so the embedded runner can find and
+ * start it next to the others in one process, and the file can still start it alone.
+ */
+export interface ServiceDefinition {
+  readonly name: string;
+  /** Starts after the named services (the gateway needs its upstreams' URLs). */
+  readonly after?: readonly string[];
+  start(infra: SharedInfra, upstreams: ReadonlyMap<string, RunningService>): Promise<RunningService>;
+}

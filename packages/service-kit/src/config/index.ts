@@ -1,0 +1,1 @@
+export { type CommonEnv, type ConfigResult, commonEnv, parseConfig, tryParseConfig } from "./config.ts";

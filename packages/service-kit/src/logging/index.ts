@@ -1,0 +1,10 @@
+export { createLogCapture, type LogCapture, type LogLine } from "./capture.ts";
+export {
+  createLogger,
+  currentRequestId,
+  type Logger,
+  type LoggerOptions,
+  type RequestScope,
+  runWithRequestId,
+} from "./logging.ts";
+export { logRequests } from "./request-log.ts";

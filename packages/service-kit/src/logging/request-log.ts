@@ -1,0 +1,30 @@
+import type { MiddlewareHandler } from "hono";
+import { type KitEnv, routeTemplate } from "../request/request.ts";
+
+// Probes and scrapes hit these every few seconds; at info they would drown the lines people read.
+const QUIET_PATHS = new Set(["/health/live", "/health/ready", "/metrics"]);
+
+/**
+ * One log line per request with method, route template, path, status and duration. Written inside the
+ * request's span and request scope, so it carries `trace_id`, `span_id` and `request_id`. 5xx at error,
+ * operator endpoints at debug, everything else at info.
+ */
+export function logRequests(): MiddlewareHandler<KitEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const status = c.res.status;
+      const line = {
+        method: c.req.method,
+        route: routeTemplate(c),
+        path: c.req.path,
+        status,
+        duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
+      };
+      const level = status >= 500 ? "error" : QUIET_PATHS.has(c.req.path) ? "debug" : "info";
+      c.var.logger[level](line, "request");
+    }
+  };
+}

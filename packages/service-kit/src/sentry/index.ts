@@ -1,0 +1,8 @@
+export { FILTERED, isSecretKey, scrub } from "./scrub.ts";
+export {
+  captureRequestError,
+  flushSentry,
+  initSentry,
+  isSentryEnabled,
+  type SentryOptions,
+} from "./sentry.ts";

@@ -1,0 +1,91 @@
+import { isSpanContextValid, trace } from "@opentelemetry/api";
+import * as Sentry from "@sentry/bun";
+import type { Context } from "hono";
+import { scrub } from "./scrub.ts";
+
+/** Options of {@link initSentry}. */
+export interface SentryOptions {
+  /** `SENTRY_DSN`; without it Sentry stays off and nothing is sent anywhere. */
+  dsn?: string;
+  service: string;
+  environment: string;
+  /** Release name, e.g. the service version or commit. */
+  release?: string;
+}
+
+/**
+ * Starts `@sentry/bun` when a DSN is configured. Every event and breadcrumb goes through {@link scrub}
+ * before it leaves the process, and the SDK is told not to collect bodies, local variables or user data on
+ * its own: the kit attaches the request it wants (headers and JSON body, scrubbed) to each 5xx it reports.
+ * Sentry is process-wide, so in the embedded mode the first service to call this initialises it; every
+ * reported error carries its own `service` tag.
+ */
+export function initSentry(opts: SentryOptions): void {
+  if (!opts.dsn || Sentry.isInitialized()) return;
+  Sentry.init({
+    dsn: opts.dsn,
+    environment: opts.environment,
+    ...(opts.release ? { release: opts.release } : {}),
+    // No tracesSampleRate: tracing stays with the kit's OpenTelemetry pipeline; Sentry gets errors only.
+    // Nor Sentry's own trace headers on every outgoing fetch (they would reach payment processors too).
+    tracePropagationTargets: [],
+    dataCollection: {
+      userInfo: false,
+      cookies: false,
+      httpBodies: [],
+      stackFrameVariables: false,
+      databaseQueryData: false,
+      queues: false,
+      genAI: { inputs: false, outputs: false },
+    },
+    beforeSend: (event) => scrub(event),
+    beforeBreadcrumb: (breadcrumb) => scrub(breadcrumb),
+  });
+  Sentry.getGlobalScope().setTag("service", opts.service);
+}
+
+/** True once {@link initSentry} started the SDK. */
+export function isSentryEnabled(): boolean {
+  return Sentry.isInitialized();
+}
+
+/** Sends what is queued; call on shutdown so the last errors are not lost. */
+export async function flushSentry(timeoutMs = 2000): Promise<boolean> {
+  return Sentry.isInitialized() ? Sentry.flush(timeoutMs) : true;
+}
+
+/**
+ * Reports an error a request failed with, with the request (method, path, query, headers, JSON body),
+ * the service, request id and trace id attached. Does nothing when Sentry is off.
+ */
+export async function captureRequestError(error: Error, c: Context, service: string): Promise<void> {
+  if (!Sentry.isInitialized()) return;
+  const url = new URL(c.req.url);
+  const request: Sentry.RequestEventData = {
+    method: c.req.method,
+    url: `${url.origin}${url.pathname}`,
+    query_string: Object.fromEntries(url.searchParams),
+    headers: Object.fromEntries(c.req.raw.headers),
+  };
+  const body = await jsonBody(c);
+  if (body !== undefined) request.data = body;
+  const requestId: unknown = c.get("requestId");
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  Sentry.withScope((scope) => {
+    scope.setTag("service", service);
+    if (typeof requestId === "string") scope.setTag("request_id", requestId);
+    if (spanContext && isSpanContextValid(spanContext)) scope.setTag("trace_id", spanContext.traceId);
+    scope.addEventProcessor((event) => ({ ...event, request: { ...event.request, ...request } }));
+    Sentry.captureException(error);
+  });
+}
+
+async function jsonBody(c: Context): Promise<unknown> {
+  if (!/json/i.test(c.req.header("content-type") ?? "")) return undefined;
+  try {
+    // Served from Hono's body cache when a validator or the handler already read it.
+    return await c.req.json();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,1 @@
+export { createShutdown, type ServeOptions, type Shutdown, type ShutdownOptions, serve } from "./shutdown.ts";

@@ -1,0 +1,1 @@
+export { type SchemaIssue, type ValidationTarget, validate, validationError } from "./validation.ts";

@@ -1,0 +1,67 @@
+import type { Env } from "hono";
+import { validator } from "hono-openapi";
+import type { z } from "zod";
+import { ApiError } from "../errors/errors.ts";
+
+/** One validation issue as Standard Schema reports it (zod's issues are a superset). */
+export interface SchemaIssue {
+  readonly message: string;
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+}
+
+/** Request parts a route validates. */
+export type ValidationTarget = "json" | "query" | "param" | "header" | "cookie";
+
+const TARGET_NAMES: Record<ValidationTarget, string> = {
+  json: "body",
+  query: "query parameter",
+  param: "path parameter",
+  header: "header",
+  cookie: "cookie",
+};
+
+/**
+ * Zod validator for one part of the request. The handler reads the parsed value with
+ * `c.req.valid(target)`, typed from the schema, and the schema also lands in the service's OpenAPI document.
+ * On failure the request is answered with 400 `invalid_request`, `param` naming the first offending field.
+ * `header` schemas must use lower-case keys (Hono lower-cases header names).
+ */
+export function validate<
+  T extends ValidationTarget,
+  S extends z.ZodType,
+  E extends Env = Env,
+  P extends string = string,
+>(target: T, schema: S) {
+  return validator<S, T, E, P>(target, schema, (result) => {
+    if (!result.success) throw validationError(target, result.error);
+  });
+}
+
+/** Turns schema issues into the 400 the client sees: the first issue, with its field path as `param`. */
+export function validationError(target: ValidationTarget, issues: readonly SchemaIssue[]): ApiError {
+  const issue = issues[0];
+  if (!issue)
+    return new ApiError(400, "invalid_request", "invalid_request", `Invalid ${TARGET_NAMES[target]}.`);
+  const path = (issue.path ?? []).map((segment) =>
+    String(typeof segment === "object" ? segment.key : segment),
+  );
+  // zod reports unknown fields on the parent object; the client needs the unknown field's own name.
+  const unknownKeys = unrecognizedKeys(issue);
+  if (unknownKeys[0] !== undefined) path.push(unknownKeys[0]);
+  const param = path.length > 0 ? path.join(".") : undefined;
+  const where = param === undefined ? TARGET_NAMES[target] : `${TARGET_NAMES[target]} field "${param}"`;
+  const more =
+    issues.length > 1 ? ` (and ${issues.length - 1} more issue${issues.length > 2 ? "s" : ""})` : "";
+  return new ApiError(
+    400,
+    "invalid_request",
+    "invalid_request",
+    `Invalid ${where}: ${issue.message}${more}`,
+    param,
+  );
+}
+
+function unrecognizedKeys(issue: SchemaIssue): string[] {
+  if (!("keys" in issue) || !Array.isArray(issue.keys)) return [];
+  return issue.keys.filter((key): key is string => typeof key === "string");
+}

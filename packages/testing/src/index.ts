@@ -1,0 +1,2 @@
+export { readTestEnv, type TestEnv } from "./config.ts";
+export { createTestDatabase, isCI, realServer, type ServerKind, type TestDatabase } from "./servers.ts";

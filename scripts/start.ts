@@ -1,0 +1,79 @@
+/**
+ * `bun run start` / `bun run dev`: the whole platform in one Bun process. Every `services/<name>/src/server.ts`
+ * is found and started on its own port (the in-process bus of the embedded default needs one process);
+ * with REDIS_URL / RABBITMQ_URL / <SERVICE>_DATABASE_URL set the same services use the real servers.
+ */
+
+import {
+  createSharedInfra,
+  loadInfraEnv,
+  type RunningService,
+  type ServiceDefinition,
+} from "@payments/platform";
+import { createLogger, createShutdown, type Shutdown } from "@payments/service-kit";
+import { Glob } from "bun";
+
+const root = new URL("..", import.meta.url).pathname;
+
+async function discover(): Promise<ServiceDefinition[]> {
+  const found: ServiceDefinition[] = [];
+  for await (const file of new Glob("services/*/src/server.ts").scan({ cwd: root })) {
+    const mod: { service?: ServiceDefinition } = await import(`${root}${file}`);
+    if (!mod.service) throw new Error(`${file} does not export \`service\``);
+    found.push(mod.service);
+  }
+  return found;
+}
+
+/** Orders services so each starts after those it names in `after` (when they exist). */
+function startOrder(services: ServiceDefinition[]): ServiceDefinition[] {
+  const names = new Set(services.map((s) => s.name));
+  const ordered: ServiceDefinition[] = [];
+  const placed = new Set<string>();
+  while (ordered.length < services.length) {
+    const next = services.find(
+      (s) => !placed.has(s.name) && (s.after ?? []).every((dep) => placed.has(dep) || !names.has(dep)),
+    );
+    if (!next) throw new Error("services have a cycle in their `after` lists");
+    ordered.push(next);
+    placed.add(next.name);
+  }
+  return ordered;
+}
+
+/**
+ * `bun --hot` re-runs this module on every save, in the same process. The previous run's databases,
+ * bus and servers must be closed first (two PGlite instances on one data dir would corrupt it), and the
+ * signal handlers must stop whichever run is current, so both live on globalThis.
+ */
+const hot = globalThis as { platformShutdown?: Shutdown; platformSignals?: boolean };
+await hot.platformShutdown?.run("hot reload");
+
+const logger = createLogger({ service: "runner" });
+const shutdown = createShutdown(logger);
+hot.platformShutdown = shutdown;
+if (!hot.platformSignals) {
+  hot.platformSignals = true;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      void hot.platformShutdown?.run(signal).then(() => process.exit(0));
+    });
+  }
+}
+const infra = await createSharedInfra(loadInfraEnv(), logger, shutdown);
+const running = new Map<string, RunningService>();
+for (const service of startOrder(await discover())) {
+  running.set(service.name, await service.start(infra, running));
+}
+
+const gateway = running.get("gateway");
+const lines = [
+  "",
+  `  Payments platform is up: ${gateway ? `http://localhost:${gateway.port}` : "(no gateway)"}`,
+  "",
+  ...[...running.values()].map((s) => `    ${s.name.padEnd(10)} ${s.url}`),
+  "",
+  ...infra.describe().map((line) => `    ${line}`),
+  "",
+];
+console.log(lines.join("\n"));

@@ -1,0 +1,111 @@
+/**
+ * `bun run test`: typecheck, lint and every test suite. Suites that need a server use the real one when
+ * its URL is set, or when one answers on its standard local port; otherwise they do not run and this
+ * script says why. Under CI=true a suite that cannot run is a failure, never a silent skip.
+ */
+import { existsSync } from "node:fs";
+import { connect } from "node:net";
+
+const root = new URL("..", import.meta.url).pathname;
+const ci = process.env.CI === "true" || process.env.CI === "1";
+
+type Outcome = { name: string; status: "passed" | "failed" | "not run"; detail?: string };
+const outcomes: Outcome[] = [];
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port, timeout: 500 });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+const servers = [
+  { env: "POSTGRES_URL", port: 5432, url: "postgres://postgres@127.0.0.1:5432/postgres" },
+  { env: "REDIS_URL", port: 6379, url: "redis://127.0.0.1:6379" },
+  { env: "RABBITMQ_URL", port: 5672, url: "amqp://guest:guest@127.0.0.1:5672" },
+] as const;
+
+const env: Record<string, string | undefined> = { ...process.env };
+const missingServers: string[] = [];
+for (const server of servers) {
+  if (env[server.env]) continue;
+  if (await portOpen(server.port)) {
+    env[server.env] = server.url;
+    console.log(`using the local server on :${server.port} (${server.env}=${server.url})`);
+  } else {
+    missingServers.push(server.env);
+  }
+}
+
+async function run(name: string, cmd: string[], opts: { stdin?: Blob } = {}): Promise<boolean> {
+  console.log(`\n━━ ${name}: ${cmd.join(" ")}`);
+  const proc = Bun.spawn(cmd, {
+    cwd: root,
+    env,
+    stdout: "inherit",
+    stderr: "inherit",
+    stdin: opts.stdin ?? "ignore",
+  });
+  const ok = (await proc.exited) === 0;
+  outcomes.push({ name, status: ok ? "passed" : "failed" });
+  return ok;
+}
+
+function notRun(name: string, why: string): void {
+  outcomes.push({ name, status: ci ? "failed" : "not run", detail: why });
+}
+
+await run("typecheck", ["bunx", "tsc", "--noEmit", "-p", "tsconfig.json"]);
+await run("lint", ["bunx", "biome", "ci", "."]);
+
+if (missingServers.length > 0) {
+  console.log(
+    `\nno server for ${missingServers.join(", ")}: suites needing it run on embedded adapters only`,
+  );
+  notRun("real-server suites", `no server for ${missingServers.join(", ")}`);
+}
+await run("bun test (packages, services, scripts)", [
+  "bun",
+  "test",
+  "--timeout",
+  "60000",
+  "./packages",
+  "./services",
+  "./scripts",
+]);
+
+const promtool = Bun.which("promtool");
+if (promtool) {
+  const dump = Bun.spawn(["bun", "packages/service-kit/scripts/dump-metrics.ts"], {
+    cwd: root,
+    env,
+    stdout: "pipe",
+  });
+  const text = await new Response(dump.stdout).text();
+  await run("promtool check metrics", [promtool, "check", "metrics"], { stdin: new Blob([text]) });
+} else {
+  notRun("promtool check metrics", "promtool not installed (apt-get install prometheus)");
+}
+
+if (existsSync(`${root}frontends/shell/package.json`)) {
+  await run("frontend tests (vitest)", ["bun", "run", "--filter", "./frontends/*", "test"]);
+}
+if (existsSync(`${root}e2e/playwright.config.ts`)) {
+  if (ci || existsSync("/usr/bin/chromium")) await run("e2e (Playwright)", ["bun", "run", "e2e"]);
+  else notRun("e2e (Playwright)", "no Chromium at /usr/bin/chromium (apt-get install chromium)");
+}
+
+console.log("\n━━ summary");
+for (const o of outcomes) console.log(`  ${o.status.padEnd(8)} ${o.name}${o.detail ? ` — ${o.detail}` : ""}`);
+const passed = outcomes.filter((o) => o.status === "passed").length;
+const failed = outcomes.filter((o) => o.status === "failed").length;
+console.log(`suites: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,117 @@
+import { afterAll, describe, expect, it } from "bun:test";
+import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
+import { createLogger, initTracing } from "@payments/service-kit";
+import { createApp } from "../src/app.ts";
+
+const logger = createLogger({ service: "gateway-test", level: "silent" });
+const tracing = initTracing({ service: "gateway-test", exporter: new InMemorySpanExporter() });
+afterAll(() => tracing.shutdown());
+
+/** A real upstream on a random port that echoes what it received. */
+const upstream = Bun.serve({
+  port: 0,
+  hostname: "127.0.0.1",
+  async fetch(req) {
+    const url = new URL(req.url);
+    if (url.pathname === "/slow") await Bun.sleep(2_000);
+    return Response.json({
+      path: url.pathname,
+      search: url.search,
+      method: req.method,
+      body: req.method === "GET" ? null : await req.text(),
+      requestId: req.headers.get("x-request-id"),
+      traceparent: req.headers.get("traceparent"),
+      forwardedHost: req.headers.get("x-forwarded-host"),
+    });
+  },
+});
+afterAll(() => upstream.stop(true));
+
+type Echo = {
+  path: string;
+  search: string;
+  method: string;
+  body: string | null;
+  requestId: string | null;
+  traceparent: string | null;
+  forwardedHost: string | null;
+};
+
+function gateway(upstreams: Record<string, string>, timeoutMs = 30_000) {
+  return createApp({
+    logger,
+    tracer: tracing.tracer,
+    upstreams: new Map(Object.entries(upstreams)),
+    upstreamTimeoutMs: timeoutMs,
+  }).app;
+}
+
+describe("gateway routing table", () => {
+  const app = gateway({ auth: `http://127.0.0.1:${upstream.port}` });
+
+  it("strips /api/<service> and forwards method, query and body", async () => {
+    const res = await app.request("/api/auth/login?x=1", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "a@b.c" }),
+    });
+    expect(res.status).toBe(200);
+    const echo = (await res.json()) as Echo;
+    expect(echo.path).toBe("/login");
+    expect(echo.search).toBe("?x=1");
+    expect(echo.method).toBe("POST");
+    expect(echo.body).toBe('{"email":"a@b.c"}');
+    expect(echo.forwardedHost).toBe("localhost");
+  });
+
+  it("forwards the request id and a traceparent continuing the caller's trace", async () => {
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const res = await app.request("/api/auth/me", {
+      headers: { "x-request-id": "req-abc", traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
+    const echo = (await res.json()) as Echo;
+    expect(res.headers.get("x-request-id")).toBe("req-abc");
+    expect(echo.requestId).toBe("req-abc");
+    expect(echo.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+    // The gateway's own span is the parent, not the caller's.
+    expect(echo.traceparent).not.toContain("00f067aa0ba902b7");
+  });
+
+  it("answers 404 in the uniform error shape for an unknown service", async () => {
+    const res = await app.request("/api/nope/x");
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: { type: string; request_id: string } };
+    expect(body.error.type).toBe("not_found");
+    expect(body.error.request_id).toBe(res.headers.get("x-request-id") ?? "missing");
+  });
+
+  it("labels metrics by route template, not by raw path", async () => {
+    await app.request("/api/auth/users/usr_123");
+    await app.request("/api/auth/users/usr_456");
+    const text = await (await app.request("/metrics")).text();
+    expect(text).toContain('route="/api/auth/*"');
+    expect(text).not.toContain("usr_123");
+  });
+
+  it("is live and ready with no probes", async () => {
+    expect((await app.request("/health/live")).status).toBe(200);
+    expect((await app.request("/health/ready")).status).toBe(200);
+  });
+});
+
+describe("gateway faults", () => {
+  it("turns an unreachable upstream into 503 unavailable", async () => {
+    const app = gateway({ payments: "http://127.0.0.1:1" });
+    const res = await app.request("/api/payments");
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { error: { type: string; code: string; message: string } };
+    expect(body.error.type).toBe("unavailable");
+    expect(body.error.message).toContain("payments");
+  });
+
+  it("gives up on a slow upstream after its timeout with 503", async () => {
+    const app = gateway({ auth: `http://127.0.0.1:${upstream.port}` }, 200);
+    const res = await app.request("/api/auth/slow");
+    expect(res.status).toBe(503);
+  });
+});
