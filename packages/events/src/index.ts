@@ -1,6 +1,7 @@
 /**
- * The platform's event bus: one interface, the in-process embedded default, topic routing and the bus
- * metrics. The shared contract suite lives at `@payments/events/contract` (it imports `bun:test`).
+ * The platform's event bus: one interface, the in-process embedded default, the RabbitMQ bus, topic
+ * routing, the bus metrics, the transactional outbox and the inbox. The shared contract suite lives at
+ * `@payments/events/contract` (it imports `bun:test`).
  */
 export type { EventEnvelope } from "@payments/contracts";
 export {
@@ -20,15 +21,36 @@ export {
   type Subscription,
 } from "./bus/index.ts";
 export { createInProcessBus, type InProcessBus, type InProcessBusOptions } from "./in-process/index.ts";
-export { type BusMetrics, type ConsumeOutcome, createBusMetrics, typeLabel } from "./metrics/index.ts";
-export { isValidTopicPattern, topicMatches } from "./topic/index.ts";
 export { applyOnce, type InboxOutcome, pruneInbox } from "./inbox/index.ts";
+export { type BusMetrics, type ConsumeOutcome, createBusMetrics, typeLabel } from "./metrics/index.ts";
 export {
-  enqueueEvents,
   type EventPublisher,
+  enqueueEvents,
   inbox,
   type OutboxRelay,
   type OutboxRelayOptions,
   outbox,
   startOutboxRelay,
 } from "./outbox/index.ts";
+export {
+  createRabbitBus,
+  type DeadLetterAdmin,
+  deadLetterExchangeName,
+  deadLetterQueueName,
+  declareTopology,
+  describeTopology,
+  HEADER,
+  openDeadLetterAdmin,
+  PLATFORM_SUBSCRIPTIONS,
+  PublishError,
+  platformTopology,
+  type QueueDepth,
+  type RabbitBus,
+  type RabbitBusOptions,
+  type RabbitDefinitions,
+  retryQueueName,
+  type SubscriptionSpec,
+  type Topology,
+  toDefinitions,
+} from "./rabbitmq/index.ts";
+export { isValidTopicPattern, topicMatches } from "./topic/index.ts";

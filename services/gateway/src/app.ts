@@ -1,7 +1,26 @@
 import type { Tracer } from "@opentelemetry/api";
-import { createServiceApp, type HealthProbe, type Logger } from "@payments/service-kit";
+import type { JwtVerifier } from "@payments/auth-verify";
+import { createServiceApp, type HealthProbe, type Logger, type ServiceApp } from "@payments/service-kit";
+import type { LRUCache } from "lru-cache";
 import type { Registry } from "prom-client";
+import type { RealtimeHub } from "./realtime/hub.ts";
+import type { TicketStore } from "./realtime/tickets.ts";
+import { analyticsRoutes } from "./routes/analytics.ts";
+import { asJsonObject, docsRoutes } from "./routes/docs.ts";
 import { proxyRoutes } from "./routes/proxy.ts";
+import { realtimeRoutes } from "./routes/realtime.ts";
+import { type StaticOptions, staticRoutes } from "./routes/static.ts";
+
+const LOOPBACK = ["127.0.0.1", "::1", "::ffff:127.0.0.1"];
+
+/** The real-time side, present when the gateway can verify tokens (an auth service is known). */
+export interface RealtimeDeps {
+  verifier: JwtVerifier;
+  tickets: TicketStore;
+  hub: RealtimeHub;
+  allowedOrigins: readonly string[];
+  revokedSessions: LRUCache<string, true>;
+}
 
 /** Everything the gateway needs, passed in so tests can build it with whatever they like. */
 export interface GatewayDeps {
@@ -12,11 +31,16 @@ export interface GatewayDeps {
   upstreams: ReadonlyMap<string, string>;
   probes?: HealthProbe[];
   upstreamTimeoutMs?: number;
+  /** Peers whose X-Forwarded-For is believed; default loopback (Caddy on the same machine). */
+  trustedProxies?: readonly string[];
   fetch?: typeof fetch;
+  realtime?: RealtimeDeps;
+  /** Built frontends to serve (embedded default); Caddy serves them in the real mode. */
+  frontends?: StaticOptions;
 }
 
-/** The gateway as a pure Hono app: kit middleware, health, metrics and the routing table. */
-export function createApp(deps: GatewayDeps): ReturnType<typeof createServiceApp> {
+/** The gateway as a pure Hono app: kit middleware, health, metrics, realtime, analytics, docs and the routing table. */
+export function createApp(deps: GatewayDeps): ServiceApp {
   const kit = createServiceApp({
     service: "gateway",
     logger: deps.logger,
@@ -24,6 +48,17 @@ export function createApp(deps: GatewayDeps): ReturnType<typeof createServiceApp
     registry: deps.registry,
     probes: deps.probes,
   });
+  const fetcher = deps.fetch ?? fetch;
+  if (deps.realtime) kit.app.route("/", realtimeRoutes(deps.realtime));
+  kit.app.route("/", analyticsRoutes(kit.registry));
+  kit.app.route(
+    "/",
+    docsRoutes({
+      upstreams: deps.upstreams,
+      fetch: fetcher,
+      ownDocument: async () => asJsonObject(await (await kit.app.request("/openapi.json")).json()),
+    }),
+  );
   for (const [name, upstream] of deps.upstreams) {
     const prefix = `/api/${name}`;
     kit.app.route(
@@ -32,9 +67,11 @@ export function createApp(deps: GatewayDeps): ReturnType<typeof createServiceApp
         upstream,
         prefix,
         timeoutMs: deps.upstreamTimeoutMs ?? 30_000,
-        fetch: deps.fetch ?? fetch,
+        fetch: fetcher,
+        trustedProxies: new Set(deps.trustedProxies ?? LOOPBACK),
       }),
     );
   }
+  if (deps.frontends) kit.app.route("/", staticRoutes(deps.frontends));
   return kit;
 }

@@ -1,12 +1,25 @@
+import { createJwtVerifier } from "@payments/auth-verify";
+import { newId } from "@payments/contracts";
 import {
   loadInfraEnv,
   type RunningService,
   runStandalone,
   type ServiceDefinition,
+  type SharedInfra,
   startHttpService,
 } from "@payments/platform";
-import { createApp } from "./app.ts";
+import type { Logger } from "@payments/service-kit";
+import type { Server } from "bun";
+import type { Registry } from "prom-client";
+import { createApp, type RealtimeDeps } from "./app.ts";
 import { type GatewayConfig, loadConfig } from "./config.ts";
+import { createRealtimeHub, type SocketData } from "./realtime/hub.ts";
+import { createTicketStore } from "./realtime/tickets.ts";
+import { createRevokedSessions } from "./routes/realtime.ts";
+import { frontendsBuilt } from "./routes/static.ts";
+
+/** Remotes the shell loads through Module Federation, each served at `/remotes/<name>/`. */
+const REMOTES = ["auth", "payments", "admin"] as const;
 
 /** Upstreams from config, overridden by services the embedded runner started in this process. */
 function upstreamTable(
@@ -25,6 +38,47 @@ function upstreamTable(
   return table;
 }
 
+/**
+ * The realtime side: tickets in the shared cache, a hub on Bun's pub/sub, and this instance's own queue on
+ * the bus (every gateway receives every event, so N gateways behind Caddy all deliver).
+ */
+async function startRealtime(
+  config: GatewayConfig,
+  authUrl: string,
+  infra: SharedInfra,
+  logger: Logger,
+  registry: Registry,
+): Promise<RealtimeDeps> {
+  const hub = createRealtimeHub({ logger, registry, heartbeatMs: config.GATEWAY_HEARTBEAT_MS });
+  const revokedSessions = createRevokedSessions();
+  const subscription = await infra.bus.subscribe(
+    `gateway.${newId("evt").slice(4)}`,
+    ["#"],
+    async (event) => {
+      if (event.type === "session.revoked")
+        for (const id of event.data.session_ids) revokedSessions.set(id, true);
+      hub.dispatch(event);
+    },
+    // Fan-out to sockets is best effort and immediate: a failed push is not retried (clients refetch on a seq gap).
+    { retryDelaysMs: [], maxAttempts: 1 },
+  );
+  infra.shutdown.add("gateway realtime", async () => {
+    hub.close();
+    await subscription.close();
+  });
+  return {
+    hub,
+    revokedSessions,
+    tickets: createTicketStore(infra.cacheFor("gateway", registry)),
+    allowedOrigins: config.GATEWAY_ALLOWED_ORIGINS,
+    verifier: createJwtVerifier({
+      jwksUrl: new URL("/.well-known/jwks.json", authUrl),
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+    }),
+  };
+}
+
 /** The gateway: the one public HTTP entry behind Caddy (or alone, in the embedded default). */
 export const service: ServiceDefinition = {
   name: "gateway",
@@ -39,16 +93,27 @@ export const service: ServiceDefinition = {
       settings: config,
       infra,
       async build({ logger, tracer, registry }) {
+        const authUrl = upstreams.get("auth");
+        const realtime = authUrl ? await startRealtime(config, authUrl, infra, logger, registry) : undefined;
         const { app } = createApp({
           logger,
           tracer,
           registry,
           upstreams,
           upstreamTimeoutMs: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
+          trustedProxies: config.GATEWAY_TRUSTED_PROXIES,
           probes: [infra.bus.probe],
+          realtime,
+          frontends: frontendsBuilt(config.GATEWAY_FRONTENDS_DIR)
+            ? { frontendsDir: config.GATEWAY_FRONTENDS_DIR, remotes: REMOTES }
+            : undefined,
         });
         logger.info({ routes: [...upstreams.keys()].map((n) => `/api/${n}/*`) }, "gateway routing table");
-        return app;
+        return {
+          fetch: app.fetch,
+          websocket: realtime?.hub.websocket as Bun.WebSocketHandler<unknown> | undefined,
+          onListen: (server: Server<unknown>) => realtime?.hub.attach(server as Server<SocketData>),
+        };
       },
     });
   },

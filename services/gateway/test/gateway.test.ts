@@ -22,6 +22,7 @@ const upstream = Bun.serve({
       requestId: req.headers.get("x-request-id"),
       traceparent: req.headers.get("traceparent"),
       forwardedHost: req.headers.get("x-forwarded-host"),
+      forwardedFor: req.headers.get("x-forwarded-for"),
     });
   },
 });
@@ -35,6 +36,7 @@ type Echo = {
   requestId: string | null;
   traceparent: string | null;
   forwardedHost: string | null;
+  forwardedFor: string | null;
 };
 
 function gateway(upstreams: Record<string, string>, timeoutMs = 30_000) {
@@ -113,5 +115,32 @@ describe("gateway faults", () => {
     const app = gateway({ auth: `http://127.0.0.1:${upstream.port}` }, 200);
     const res = await app.request("/api/auth/slow");
     expect(res.status).toBe(503);
+  });
+});
+
+describe("client address", () => {
+  async function seenBy(trustedProxies: string[]): Promise<string | null> {
+    const { app } = createApp({
+      logger,
+      upstreams: new Map([["auth", `http://127.0.0.1:${upstream.port}`]]),
+      trustedProxies,
+    });
+    const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req, s) => app.fetch(req, s) });
+    try {
+      const res = await fetch(`http://127.0.0.1:${server.port}/api/auth/login`, {
+        headers: { "x-forwarded-for": "203.0.113.9, 198.51.100.7" },
+      });
+      return ((await res.json()) as Echo).forwardedFor;
+    } finally {
+      server.stop(true);
+    }
+  }
+
+  it("believes the last X-Forwarded-For hop only from a trusted proxy", async () => {
+    expect(await seenBy(["127.0.0.1"])).toBe("198.51.100.7");
+  });
+
+  it("uses the socket address and drops a spoofed header from anyone else", async () => {
+    expect(await seenBy([])).toBe("127.0.0.1");
   });
 });

@@ -31,6 +31,12 @@ export interface SubscribeOptions {
   maxAttempts?: number;
   /** Unacknowledged messages this subscription may hold at once (AMQP prefetch). Default 100. */
   prefetch?: number;
+  /**
+   * A per-instance queue (a gateway's WebSocket fan-out, named e.g. `gateway.<instance id>`): on RabbitMQ
+   * it is exclusive to this connection and deleted with it, so events published while the instance is down
+   * or reconnecting are not kept for it. The in-process bus ignores it: its queues live in the process anyway.
+   */
+  exclusive?: boolean;
 }
 
 /** A live consumer; `close()` stops new deliveries and resolves once its in-flight handlers finished. */

@@ -34,6 +34,9 @@ export async function applyOnce<TSchema extends Record<string, unknown>>(
  * Deletes inbox rows older than `olderThanMs`. Keep them longer than any redelivery can take (the bus's
  * retry schedule plus a broker outage), days not minutes.
  */
-export async function pruneInbox(db: Database, olderThanMs: number): Promise<void> {
+export async function pruneInbox<TSchema extends Record<string, unknown>>(
+  db: Database<TSchema>,
+  olderThanMs: number,
+): Promise<void> {
   await db.delete(inbox).where(lte(inbox.processedAt, new Date(Date.now() - olderThanMs)));
 }

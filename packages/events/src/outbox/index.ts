@@ -1,6 +1,6 @@
 export {
-  enqueueEvents,
   type EventPublisher,
+  enqueueEvents,
   type OutboxRelay,
   type OutboxRelayOptions,
   startOutboxRelay,

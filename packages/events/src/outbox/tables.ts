@@ -37,5 +37,8 @@ export const inbox = pgTable(
     type: text("type").notNull(),
     processedAt: timestamp("processed_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.consumer, t.eventId] }), index("inbox_processed_at_idx").on(t.processedAt)],
+  (t) => [
+    primaryKey({ columns: [t.consumer, t.eventId] }),
+    index("inbox_processed_at_idx").on(t.processedAt),
+  ],
 );

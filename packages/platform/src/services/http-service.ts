@@ -1,5 +1,6 @@
 import type { Tracer } from "@opentelemetry/api";
 import { createLogger, initSentry, initTracing, type Logger, serve } from "@payments/service-kit";
+import type { Server, WebSocketHandler } from "bun";
 import { Registry } from "prom-client";
 import type { SharedInfra } from "../infra/infra.ts";
 import type { RunningService } from "./services.ts";
@@ -19,11 +20,16 @@ export interface HttpServiceOptions {
   settings: CommonSettings;
   infra: SharedInfra;
   /** Builds the Hono app (and anything it needs) once logging and tracing exist. */
-  build(ctx: {
-    logger: Logger;
-    tracer: Tracer;
-    registry: Registry;
-  }): Promise<{ fetch: (req: Request) => Response | Promise<Response> }>;
+  build(ctx: { logger: Logger; tracer: Tracer; registry: Registry }): Promise<BuiltService>;
+}
+
+/** What `build` returns: a Hono app (anything with `fetch`), optionally with a WebSocket side. */
+export interface BuiltService {
+  fetch: (request: Request, server: Server<unknown>) => Response | undefined | Promise<Response | undefined>;
+  /** Bun's WebSocket handler, for a service that upgrades requests (the gateway's /ws). */
+  websocket?: WebSocketHandler<unknown>;
+  /** Called with the server once it listens (to publish to WebSocket topics). */
+  onListen?: (server: Server<unknown>) => void;
 }
 
 /**
@@ -40,7 +46,15 @@ export async function startHttpService(opts: HttpServiceOptions): Promise<Runnin
   // The service's own metrics plus the shared adapters' (its bus), served together at its /metrics.
   const registry = Registry.merge([infra.registry]);
   const app = await opts.build({ logger, tracer: tracing.tracer, registry });
-  const server = serve({ app, port: opts.port, hostname: opts.hostname, shutdown: infra.shutdown, logger });
+  const server = serve({
+    app,
+    port: opts.port,
+    hostname: opts.hostname,
+    shutdown: infra.shutdown,
+    logger,
+    websocket: app.websocket,
+  });
+  app.onListen?.(server);
   const port = server.port ?? opts.port;
   const host = opts.hostname === "0.0.0.0" ? "127.0.0.1" : opts.hostname;
   return { name, port, url: `http://${host}:${port}` };

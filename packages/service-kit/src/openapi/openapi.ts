@@ -36,6 +36,8 @@ export function openApiRoute<E extends Env, S extends Schema, P extends string>(
       info: { title: info.title, version: info.version, description: info.description ?? info.title },
     },
     exclude: KIT_PATHS,
+    // Its default drops every path with a dot as a "static file", which would hide /.well-known/jwks.json.
+    excludeStaticFile: false,
     defaultValidationErrorResponse: {
       description: "Invalid request: `error.param` names the first offending field.",
       content: { "application/json": { schema: errorJsonSchema() } },

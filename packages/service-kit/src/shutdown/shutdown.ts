@@ -88,7 +88,13 @@ export function createShutdown(logger: Logger, opts: ShutdownOptions = {}): Shut
 
 /** Options of {@link serve}. */
 export interface ServeOptions<WebSocketData> {
-  app: { fetch: (request: Request, server: Server<WebSocketData>) => Response | Promise<Response> };
+  /** A Hono app, or any fetch handler; `undefined` means the request was upgraded to a WebSocket. */
+  app: {
+    fetch: (
+      request: Request,
+      server: Server<WebSocketData>,
+    ) => Response | undefined | Promise<Response | undefined>;
+  };
   port: number;
   hostname?: string;
   shutdown: Shutdown;
@@ -102,10 +108,21 @@ export interface ServeOptions<WebSocketData> {
  * have completed, before pools and buses they use are closed.
  */
 export function serve<WebSocketData = undefined>(opts: ServeOptions<WebSocketData>): Server<WebSocketData> {
-  const fetch = (request: Request, server: Server<WebSocketData>) => opts.app.fetch(request, server);
+  const hostname = opts.hostname ?? "0.0.0.0";
   const server = opts.websocket
-    ? Bun.serve<WebSocketData>({ port: opts.port, hostname: opts.hostname, fetch, websocket: opts.websocket })
-    : Bun.serve<WebSocketData>({ port: opts.port, hostname: opts.hostname, fetch });
+    ? Bun.serve<WebSocketData>({
+        port: opts.port,
+        hostname,
+        fetch: (request, server) => opts.app.fetch(request, server),
+        websocket: opts.websocket,
+      })
+    : Bun.serve<WebSocketData>({
+        port: opts.port,
+        hostname,
+        // Without a WebSocket handler nothing is upgraded, so an app answering `undefined` is a bug: 500.
+        fetch: async (request, server) =>
+          (await opts.app.fetch(request, server)) ?? new Response(null, { status: 500 }),
+      });
   opts.shutdown.addFirst("http server", () => server.stop());
   opts.logger.info({ url: server.url.href }, "listening");
   return server;

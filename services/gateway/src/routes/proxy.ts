@@ -1,5 +1,6 @@
 import { ApiError, injectTraceparent, type KitEnv } from "@payments/service-kit";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { getConnInfo } from "hono/bun";
 import { proxy } from "hono/proxy";
 
 /** Request headers the gateway never forwards: hop-by-hop ones are dropped by hono/proxy, these too. */
@@ -12,6 +13,27 @@ export interface ProxyOptions {
   prefix: string;
   timeoutMs: number;
   fetch: typeof fetch;
+  /** Peers whose `X-Forwarded-For` is believed (Caddy); `*` trusts every peer (a gateway not exposed directly). */
+  trustedProxies: ReadonlySet<string>;
+}
+
+/**
+ * The client's address as the services should see it: the socket peer, or — when the peer is a trusted proxy
+ * (Caddy, which replaces any client-supplied value) — the last address that proxy appended.
+ */
+export function clientAddress(c: Context, trusted: ReadonlySet<string>): string | undefined {
+  let peer: string | undefined;
+  try {
+    peer = getConnInfo(c).remote.address;
+  } catch {
+    // Not running under Bun.serve (app.request in tests): no socket to ask.
+    peer = undefined;
+  }
+  if (trusted.has("*") || (peer !== undefined && trusted.has(peer))) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean).at(-1);
+    return forwarded ?? peer;
+  }
+  return peer;
 }
 
 /**
@@ -29,6 +51,8 @@ export function proxyRoutes(opts: ProxyOptions): Hono<KitEnv> {
     const headers = new Headers(c.req.raw.headers);
     for (const name of DROPPED_REQUEST_HEADERS) headers.delete(name);
     headers.set("x-request-id", c.get("requestId"));
+    const client = clientAddress(c, opts.trustedProxies);
+    if (client) headers.set("x-forwarded-for", client);
     headers.set("x-forwarded-host", url.host);
     headers.set("x-forwarded-proto", c.req.header("x-forwarded-proto") ?? url.protocol.replace(":", ""));
     injectTraceparent(headers);

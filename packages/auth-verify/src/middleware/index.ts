@@ -1,0 +1,7 @@
+export {
+  type AuthEnv,
+  bearerToken,
+  insufficientRole,
+  type RequireAuthOptions,
+  requireAuth,
+} from "./middleware.ts";

@@ -1,0 +1,1 @@
+export { createTestIssuer, type TestIssuer, type TestTokenClaims } from "./testing.ts";

@@ -1,0 +1,9 @@
+export {
+  ACCESS_TOKEN_ALGORITHM,
+  ACCESS_TOKEN_TYPE,
+  type AuthContext,
+  createJwtVerifier,
+  invalidToken,
+  type JwtVerifier,
+  type JwtVerifierOptions,
+} from "./verifier.ts";

@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { newId } from "@payments/contracts";
+import { ApiError } from "@payments/service-kit";
+import { type CryptoKey, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
+import { createJwtVerifier } from "./verifier.ts";
+
+const ISSUER = "https://auth.test";
+const AUDIENCE = "payments-platform";
+const NOW = new Date("2030-01-01T00:00:00Z");
+
+interface TestKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+async function makeKey(): Promise<TestKey> {
+  const { privateKey, publicKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
+  const kid = newId("key");
+  return { kid, privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: "EdDSA", use: "sig" } };
+}
+
+const userId = newId("usr");
+const sessionId = newId("ses");
+const claims = { role: "customer", sid: sessionId };
+
+async function sign(
+  key: TestKey,
+  opts: { payload?: JWTPayload; exp?: number | null; aud?: string; iss?: string; typ?: string } = {},
+): Promise<string> {
+  const iat = Math.floor(NOW.getTime() / 1000);
+  const jwt = new SignJWT({ ...claims, ...opts.payload })
+    .setProtectedHeader({ alg: "EdDSA", kid: key.kid, typ: opts.typ ?? "at+jwt" })
+    .setIssuer(opts.iss ?? ISSUER)
+    .setAudience(opts.aud ?? AUDIENCE)
+    .setSubject(userId)
+    .setIssuedAt(iat);
+  if (opts.exp !== null) jwt.setExpirationTime(opts.exp ?? iat + 600);
+  return jwt.sign(key.privateKey);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error("expected a rejection");
+}
+
+function b64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+
+describe("createJwtVerifier with a local key set", () => {
+  let key: TestKey;
+  let other: TestKey;
+  let verifier: ReturnType<typeof createJwtVerifier>;
+
+  beforeAll(async () => {
+    key = await makeKey();
+    other = await makeKey();
+    verifier = createJwtVerifier({
+      jwks: { keys: [key.publicJwk] },
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      now: () => NOW,
+    });
+  });
+
+  test("accepts a well-formed token and returns who it speaks for", async () => {
+    const auth = await verifier.verify(await sign(key));
+    expect(auth).toEqual({
+      userId,
+      role: "customer",
+      sessionId,
+      expiresAt: new Date(NOW.getTime() + 600_000),
+    });
+  });
+
+  const refusals: [string, () => Promise<string>][] = [
+    [
+      "alg none",
+      async () =>
+        `${b64url({ alg: "none", typ: "at+jwt" })}.${b64url({ sub: userId, ...claims, iss: ISSUER, aud: AUDIENCE, exp: 4e9 })}.`,
+    ],
+    [
+      "a forged signature",
+      async () => {
+        const [header, , signature] = (await sign(key)).split(".");
+        const payload = b64url({
+          sub: userId,
+          ...claims,
+          role: "admin",
+          iss: ISSUER,
+          aud: AUDIENCE,
+          exp: 4e9,
+          iat: 1,
+        });
+        return `${header}.${payload}.${signature}`;
+      },
+    ],
+    ["a key outside the set", () => sign({ ...other, kid: key.kid })],
+    ["an unknown kid", () => sign(other)],
+    ["the wrong audience", () => sign(key, { aud: "someone-else" })],
+    ["the wrong issuer", () => sign(key, { iss: "https://evil.test" })],
+    ["an expired token", () => sign(key, { exp: Math.floor(NOW.getTime() / 1000) - 60 })],
+    ["a token without exp", () => sign(key, { exp: null })],
+    ["another JWT type (an ID token)", () => sign(key, { typ: "JWT" })],
+    ["an unknown role", () => sign(key, { payload: { role: "root" } })],
+    ["a malformed session id", () => sign(key, { payload: { sid: "42" } })],
+    ["an opaque (refresh) token", async () => "b3BhcXVlLXJlZnJlc2gtdG9rZW4tdmFsdWUtMTIzNDU2Nzg5MA"],
+    ["garbage", async () => "a.b.c"],
+  ];
+  for (const [name, make] of refusals) {
+    test(`refuses ${name} with 401 authentication`, async () => {
+      const error = await rejection(verifier.verify(await make()));
+      expect(error.status).toBe(401);
+      expect(error.type).toBe("authentication");
+      expect(error.code).toBe("invalid_token");
+    });
+  }
+
+  test("an HS256 token made with the public key as secret is refused (algorithm pinned)", async () => {
+    const secret = new TextEncoder().encode(JSON.stringify(key.publicJwk));
+    const token = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: "HS256", kid: key.kid, typ: "at+jwt" })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject(userId)
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(secret);
+    expect((await rejection(verifier.verify(token))).status).toBe(401);
+  });
+});
+
+describe("createJwtVerifier with a remote JWKS", () => {
+  let key: TestKey;
+  let next: TestKey;
+  let published: JWK[] = [];
+  let fetches = 0;
+  let failing = false;
+  let server: ReturnType<typeof Bun.serve>;
+
+  beforeAll(async () => {
+    key = await makeKey();
+    next = await makeKey();
+    published = [key.publicJwk];
+    server = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch() {
+        fetches += 1;
+        if (failing) return new Response("down", { status: 503 });
+        return Response.json({ keys: published });
+      },
+    });
+  });
+  afterAll(() => server.stop(true));
+
+  test("fetches the key set once, caches it, and refetches for a new kid after the cooldown", async () => {
+    const verifier = createJwtVerifier({
+      jwksUrl: `http://127.0.0.1:${server.port}/.well-known/jwks.json`,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      now: () => NOW,
+      jwksCooldownMs: 0,
+    });
+    fetches = 0;
+    await verifier.verify(await sign(key));
+    await verifier.verify(await sign(key));
+    expect(fetches).toBe(1);
+    // A rotation publishes a new key; the verifier learns it on the first token that names it.
+    published = [next.publicJwk, key.publicJwk];
+    expect((await verifier.verify(await sign(next))).userId).toBe(userId);
+    expect(fetches).toBe(2);
+  });
+
+  test("an unreachable key set is 503 unavailable, not a verdict on the token", async () => {
+    failing = true;
+    const verifier = createJwtVerifier({
+      jwksUrl: `http://127.0.0.1:${server.port}/jwks`,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      now: () => NOW,
+    });
+    const error = await rejection(verifier.verify(await sign(key)));
+    expect(error.status).toBe(503);
+    expect(error.type).toBe("unavailable");
+    failing = false;
+  });
+});

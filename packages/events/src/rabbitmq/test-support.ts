@@ -1,0 +1,115 @@
+import { connect } from "amqplib";
+import { pino } from "pino";
+import { Registry } from "prom-client";
+import type { EventBusHarness } from "../contract/harness.ts";
+import { waitFor } from "../contract/wait.ts";
+import { openDeadLetterAdmin } from "./dead-letters.ts";
+import type { RabbitBusOptions } from "./options.ts";
+import { createRabbitBus, type RabbitBus } from "./rabbit-bus.ts";
+import type { Topology } from "./topology.ts";
+
+/** One parsed log line. */
+export interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** A real pino logger (debug level) whose lines are kept in `lines`, so tests can read what was logged. */
+export function captureLogger() {
+  const lines: LogLine[] = [];
+  const logger = pino({ level: "debug" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
+/** A name unique to one test run, so parallel runs on a shared broker never touch each other's objects. */
+export function uniqueName(label: string): string {
+  return `test.${label}.${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** Deletes the queues and exchanges of `topology` (best effort: a missing one is fine). */
+export async function deleteTopology(url: string, topology: Topology): Promise<void> {
+  const model = await connect(url);
+  model.on("error", () => {});
+  try {
+    for (const queue of topology.queues) {
+      if (queue.exclusive) continue; // went with its connection
+      const channel = await model.createChannel();
+      channel.on("error", () => {});
+      await channel.deleteQueue(queue.name).catch(() => {});
+      await channel.close().catch(() => {});
+    }
+    for (const exchange of topology.exchanges) {
+      const channel = await model.createChannel();
+      channel.on("error", () => {});
+      await channel.deleteExchange(exchange.name).catch(() => {});
+      await channel.close().catch(() => {});
+    }
+  } finally {
+    await model.close().catch(() => {});
+  }
+}
+
+/**
+ * True when nothing the test could observe is moving: no handler running, no publish awaiting a confirm,
+ * no message in a retry queue, no ready message in a queue that has a consumer.
+ */
+async function quiet(url: string, bus: RabbitBus): Promise<boolean> {
+  if (bus.inFlight() > 0) return false;
+  const model = await connect(url);
+  model.on("error", () => {});
+  try {
+    const channel = await model.createChannel();
+    channel.on("error", () => {});
+    for (const queue of bus.topology().queues) {
+      if (queue.kind === "dead-letter" || queue.exclusive) continue;
+      const state = await channel.checkQueue(queue.name).catch(() => undefined);
+      if (!state) continue;
+      if (queue.kind === "retry" && state.messageCount > 0) return false;
+      if (queue.kind === "work" && state.messageCount > 0 && state.consumerCount > 0) return false;
+    }
+    return bus.inFlight() === 0;
+  } finally {
+    await model.close().catch(() => {});
+  }
+}
+
+/**
+ * Contract harness for the RabbitMQ bus: a bus on its own exchange (so the suite's `#` bindings see only
+ * this run's events), settle by polling queue depths until quiet three times in a row, dead letters read
+ * from `<queue>.dlq` without consuming them, and cleanup that deletes everything the bus declared.
+ */
+export async function makeRabbitHarness(
+  url: string,
+  extra: Partial<RabbitBusOptions> = {},
+): Promise<EventBusHarness & { bus: RabbitBus }> {
+  const bus = createRabbitBus({
+    url,
+    logger: captureLogger().logger,
+    registry: new Registry(),
+    exchange: uniqueName("contract"),
+    ...extra,
+  });
+  if (!(await bus.connected())) throw new Error(`RabbitMQ at ${url} is not reachable`);
+  const admin = await openDeadLetterAdmin(url);
+  return {
+    bus,
+    async settle() {
+      let streak = 0;
+      await waitFor(
+        async () => {
+          streak = (await quiet(url, bus)) ? streak + 1 : 0;
+          return streak >= 3;
+        },
+        { intervalMs: 20, description: "the RabbitMQ bus to settle" },
+      );
+    },
+    deadLetters: (queue) => admin.inspect(queue),
+    publishRaw: (routingKey, body) => bus.publishRaw(routingKey, body),
+    async cleanup() {
+      await bus.close();
+      await admin.close();
+      await deleteTopology(url, bus.topology());
+    },
+  };
+}

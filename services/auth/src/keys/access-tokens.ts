@@ -1,0 +1,48 @@
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE } from "@payments/auth-verify";
+import type { Role } from "@payments/contracts";
+import { SignJWT } from "jose";
+import type { KeyStore } from "./keys.ts";
+
+/** Claims settings of access tokens. */
+export interface AccessTokenSettings {
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}
+
+/** Who the token is for. */
+export interface AccessTokenSubject {
+  userId: string;
+  role: Role;
+  sessionId: string;
+}
+
+/** A signed access token and its lifetime in seconds (the `expires_in` of responses). */
+export interface IssuedAccessToken {
+  token: string;
+  expiresIn: number;
+}
+
+/**
+ * Signs an access token: EdDSA with the current key, `typ: at+jwt` (RFC 9068), `iss`, `aud`, `sub`, `role`,
+ * `sid`, `iat`, `exp` and a random `jti`. Nothing else: the token is readable by anyone holding it.
+ */
+export async function issueAccessToken(
+  keys: KeyStore,
+  subject: AccessTokenSubject,
+  settings: AccessTokenSettings,
+  now: Date,
+): Promise<IssuedAccessToken> {
+  const signing = await keys.current();
+  const iat = Math.floor(now.getTime() / 1000);
+  const token = await new SignJWT({ role: subject.role, sid: subject.sessionId })
+    .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: signing.kid, typ: ACCESS_TOKEN_TYPE })
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setSubject(subject.userId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + settings.ttlSeconds)
+    .setJti(crypto.randomUUID())
+    .sign(signing.key);
+  return { token, expiresIn: settings.ttlSeconds };
+}

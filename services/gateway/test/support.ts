@@ -1,0 +1,81 @@
+import { exportJWK, generateKeyPair, type JSONWebKeySet, SignJWT } from "jose";
+
+export const ISSUER = "urn:payments:auth";
+export const AUDIENCE = "urn:payments:api";
+
+/** A signing key and its JWKS, as the auth service would publish them. */
+export async function testKeys(): Promise<{
+  jwks: JSONWebKeySet;
+  sign: (claims: TokenClaims) => Promise<string>;
+}> {
+  const { publicKey, privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
+  const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "EdDSA", use: "sig" };
+  return {
+    jwks: { keys: [jwk] },
+    sign: (claims) =>
+      new SignJWT({ role: claims.role, sid: claims.sessionId })
+        .setProtectedHeader({ alg: "EdDSA", typ: "at+jwt", kid: "test-key" })
+        .setSubject(claims.userId)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime("10m")
+        .sign(privateKey),
+  };
+}
+
+export interface TokenClaims {
+  userId: string;
+  role: "customer" | "vendor" | "admin";
+  sessionId: string;
+}
+
+/** Messages a WebSocket received, with a way to wait for the next matching one. */
+export function collect(ws: WebSocket) {
+  const messages: Record<string, unknown>[] = [];
+  const waiters: {
+    match: (m: Record<string, unknown>) => boolean;
+    resolve: (m: Record<string, unknown>) => void;
+  }[] = [];
+  ws.addEventListener("message", (e) => {
+    const message = JSON.parse(String(e.data)) as Record<string, unknown>;
+    messages.push(message);
+    for (const w of [...waiters]) {
+      if (w.match(message)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(message);
+      }
+    }
+  });
+  return {
+    messages,
+    next(
+      match: (m: Record<string, unknown>) => boolean,
+      timeoutMs = 3_000,
+    ): Promise<Record<string, unknown>> {
+      const found = messages.find(match);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no matching message in time")), timeoutMs);
+        waiters.push({
+          match,
+          resolve: (m) => {
+            clearTimeout(timer);
+            resolve(m);
+          },
+        });
+      });
+    },
+  };
+}
+
+export function opened(ws: WebSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    ws.addEventListener("open", () => resolve());
+    ws.addEventListener("error", () => reject(new Error("websocket failed to open")));
+  });
+}
+
+export function closed(ws: WebSocket): Promise<number> {
+  return new Promise((resolve) => ws.addEventListener("close", (e) => resolve(e.code)));
+}
