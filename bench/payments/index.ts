@@ -1,0 +1,127 @@
+/**
+ * Payments benchmark (not a timed test): creates/s and cached reads/s through the service's HTTP server, with
+ * p50/p99, at 50 connections. The service runs in this process on real Postgres/Redis when POSTGRES_URL /
+ * REDIS_URL are set (PGlite and memory otherwise) with its outbox relay and processor worker running; the
+ * load comes from a separate Bun process (`load.ts`). Run: `bun bench/payments/index.ts`.
+ */
+import { createHarness, openTestDb, postgresUrl, redisUrl } from "../../services/payments/test/support.ts";
+import type { LoadResult, LoadSpec } from "./load.ts";
+
+/** One line of the result table. */
+export interface BenchRow {
+  scenario: string;
+  connections: number;
+  requests: number;
+  errors: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Options of {@link runPaymentsBench}. */
+export interface PaymentsBenchOptions {
+  connections?: number;
+  durationMs?: number;
+  warmupMs?: number;
+}
+
+const LOAD_SCRIPT = new URL("./load.ts", import.meta.url).pathname;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function load(spec: LoadSpec): Promise<LoadResult> {
+  const child = Bun.spawn(["bun", LOAD_SCRIPT, JSON.stringify(spec)], { stdout: "pipe", stderr: "inherit" });
+  const out = await new Response(child.stdout).text();
+  if ((await child.exited) !== 0) throw new Error("load generator failed");
+  return JSON.parse(out) as LoadResult;
+}
+
+function row(scenario: string, connections: number, result: LoadResult): BenchRow {
+  return {
+    scenario,
+    connections,
+    requests: result.requests,
+    errors: result.errors,
+    perSecond: Math.round((result.requests / result.elapsedMs) * 1000),
+    p50Ms: Number(percentile(result.latencies, 50).toFixed(2)),
+    p99Ms: Number(percentile(result.latencies, 99).toFixed(2)),
+  };
+}
+
+/** Runs the two scenarios and returns their rows. */
+export async function runPaymentsBench(opts: PaymentsBenchOptions = {}): Promise<BenchRow[]> {
+  const connections = opts.connections ?? 50;
+  const durationMs = opts.durationMs ?? 10_000;
+  const warmupMs = opts.warmupMs ?? 2_000;
+  const testDb = await openTestDb();
+  const h = await createHarness({ db: testDb.db, worker: "auto" });
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: h.app.fetch });
+  try {
+    const customer = await h.user("customer");
+    const vendor = await h.user("vendor");
+    const base = `http://127.0.0.1:${server.port}`;
+    const create: LoadSpec = {
+      url: `${base}/`,
+      method: "POST",
+      token: customer.token,
+      body: { payee_id: vendor.id, amount: 1999, currency: "usd" },
+      connections,
+      durationMs,
+    };
+    await load({ ...create, durationMs: warmupMs });
+    const creates = row("create payment (POST /)", connections, await load(create));
+
+    const seeded = await h.request("/", {
+      token: customer.token,
+      key: crypto.randomUUID(),
+      json: create.body,
+    });
+    const { id } = (await seeded.json()) as { id: string };
+    const read: LoadSpec = {
+      url: `${base}/${id}`,
+      method: "GET",
+      token: customer.token,
+      connections,
+      durationMs,
+    };
+    await load({ ...read, durationMs: warmupMs });
+    const reads = row("cached read (GET /:id)", connections, await load(read));
+    return [creates, reads];
+  } finally {
+    server.stop(true);
+    await h.close();
+    await testDb.close();
+  }
+}
+
+/** The rows as a plain-text table. */
+export function formatTable(rows: BenchRow[]): string {
+  const header = ["scenario", "conns", "requests", "errors", "req/s", "p50 ms", "p99 ms"];
+  const lines = rows.map((r) => [
+    r.scenario,
+    String(r.connections),
+    String(r.requests),
+    String(r.errors),
+    String(r.perSecond),
+    r.p50Ms.toFixed(2),
+    r.p99Ms.toFixed(2),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+  return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n");
+}
+
+if (import.meta.main) {
+  console.log(
+    `payments bench: database ${postgresUrl ? "Postgres" : "PGlite (embedded)"}, cache ${redisUrl ? "Redis" : "memory"}, ` +
+      "in-process bus, outbox relay and worker running; load from a separate Bun process",
+  );
+  console.log(formatTable(await runPaymentsBench()));
+  console.log(
+    "targets (issue 5): ≥ 2,000 creates/s with p99 ≤ 25 ms; cached reads p99 ≤ 5 ms (50 connections, 2 cores)",
+  );
+}

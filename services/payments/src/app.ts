@@ -1,0 +1,84 @@
+import type { Tracer } from "@opentelemetry/api";
+import { type JwtVerifier, requireAuth } from "@payments/auth-verify";
+import type { Cache } from "@payments/cache";
+import { createServiceApp, type HealthProbe, type Logger, type ServiceApp } from "@payments/service-kit";
+import type { Registry } from "prom-client";
+import { createIdempotency } from "./actions/idempotency.ts";
+import type { PaymentsCore, PaymentsDb } from "./core.ts";
+import { createPaymentMetrics } from "./metrics.ts";
+import type { PaymentProcessor } from "./processor/processor.ts";
+import { paymentRoutes, type RouteDeps } from "./routes/payments.ts";
+import { queryRoutes } from "./routes/queries.ts";
+
+/** Everything the payments app needs, passed in so tests build it with real or embedded adapters. */
+export interface PaymentsDeps {
+  db: PaymentsDb;
+  cache: Cache;
+  logger: Logger;
+  /** Verifies access tokens (auth's JWKS). */
+  verifier: JwtVerifier;
+  /** Used by refunds; charges go through the worker. */
+  processor: PaymentProcessor;
+  /** Currencies a payment may be made in. */
+  currencies: readonly string[];
+  tracer?: Tracer;
+  registry?: Registry;
+  probes?: HealthProbe[];
+  now?: () => Date;
+  /** Called after a transaction wrote events to the outbox (the relay's `wake`). */
+  onEventsCommitted?: () => void;
+  /** How long a duplicate request waits for the first one with its idempotency key (default 10 s). */
+  idempotencyWaitMs?: number;
+  /** Processor call budget for refunds (default 1.5 s). */
+  processorTimeoutMs?: number;
+}
+
+/** The app, plus the core its routes use (the worker and event handlers share it). */
+export interface PaymentsApp extends ServiceApp {
+  core: PaymentsCore;
+}
+
+/** Payment requests are small JSON documents; 64 KiB leaves room for full metadata. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+/** The payments service as a pure Hono app: no env reads, no listening, no background work. */
+export function createApp(deps: PaymentsDeps): PaymentsApp {
+  const kit = createServiceApp({
+    service: "payments",
+    logger: deps.logger,
+    tracer: deps.tracer,
+    registry: deps.registry,
+    probes: [...(deps.probes ?? []), deps.cache.probe],
+    bodyLimitBytes: BODY_LIMIT_BYTES,
+  });
+  const now = deps.now ?? (() => new Date());
+  const metrics = createPaymentMetrics(kit.registry);
+  const core: PaymentsCore = {
+    db: deps.db,
+    cache: deps.cache,
+    logger: deps.logger,
+    metrics,
+    currencies: deps.currencies,
+    now,
+    eventsCommitted: deps.onEventsCommitted ?? (() => {}),
+  };
+  const routeDeps: RouteDeps = {
+    core,
+    idempotency: createIdempotency({ db: deps.db, metrics, now, waitMs: deps.idempotencyWaitMs ?? 10_000 }),
+    refunds: { processor: deps.processor, processorTimeoutMs: deps.processorTimeoutMs ?? 1_500 },
+    guards: {
+      user: requireAuth(deps.verifier),
+      customer: requireAuth(deps.verifier, { roles: ["customer"] }),
+    },
+  };
+
+  // Payments are private: no browser or proxy may keep a copy.
+  kit.app.use("*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+  });
+  // Literal paths first: `/reports/summary` and `/payees` must never be taken for `/:id`.
+  kit.app.route("/", queryRoutes(routeDeps));
+  kit.app.route("/", paymentRoutes(routeDeps));
+  return { ...kit, core };
+}

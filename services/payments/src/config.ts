@@ -1,0 +1,67 @@
+import { isSupportedCurrency } from "@payments/contracts";
+import { commonEnv, parseConfig } from "@payments/service-kit";
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(1).max(65535);
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const currencyList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().refine(isSupportedCurrency, "not an ISO-4217 currency")).min(1).max(200));
+
+/** The payments service's settings. */
+export const paymentsEnv = commonEnv.extend({
+  PAYMENTS_PORT: port.default(3002),
+  /** 127.0.0.1 locally (the gateway is in front); compose sets 0.0.0.0. */
+  PAYMENTS_HOST: z.string().min(1).default("127.0.0.1"),
+  /** Postgres URL; unset → embedded PGlite in PAYMENTS_DATA_DIR. */
+  PAYMENTS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  PAYMENTS_DATA_DIR: z.string().min(1).default(".data/payments"),
+  PAYMENTS_DB_POOL_SIZE: int(1, 200).default(20),
+  /** Currencies a payment may be made in (lowercase ISO-4217, comma separated). */
+  PAYMENTS_CURRENCIES: currencyList.default(["usd", "eur", "gbp", "chf", "jpy", "cad", "aud", "sek"]),
+  /**
+   * Where access tokens' public keys are. Unset: the auth service started in the same process (embedded
+   * mode), else AUTH_URL + `/.well-known/jwks.json`.
+   */
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AUTH_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:3001"),
+  /** Must equal the auth service's AUTH_ISSUER / AUTH_AUDIENCE. */
+  AUTH_ISSUER: z.string().min(1).max(200).default("urn:payments:auth"),
+  AUTH_AUDIENCE: z.string().min(1).max(200).default("urn:payments:api"),
+  /** How long a duplicate request waits for the first one with its idempotency key before answering 409. */
+  PAYMENTS_IDEMPOTENCY_WAIT_MS: int(0, 60_000).default(10_000),
+  /** Simulated processor: latency of a normal call, and how long a "timeout" amount hangs. */
+  PAYMENTS_SIMULATOR_LATENCY_MS: int(0, 10_000).default(40),
+  PAYMENTS_SIMULATOR_HANG_MS: int(0, 60_000).default(3_000),
+  /** The worker gives up on a processor call after this long and retries. */
+  PAYMENTS_PROCESSOR_TIMEOUT_MS: int(10, 60_000).default(1_500),
+  PAYMENTS_PROCESSOR_MAX_ATTEMPTS: int(1, 10).default(3),
+});
+
+/** Parsed {@link paymentsEnv}. */
+export type PaymentsConfig = z.infer<typeof paymentsEnv>;
+
+/** Parses the payments service's environment once; exits with a readable message on bad input. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): PaymentsConfig {
+  return parseConfig(paymentsEnv, env, "payments");
+}
+
+/** Settings of the seed command (`bun run seed:payments`). */
+export const seedEnv = paymentsEnv.extend({
+  SEED_PAYMENTS: int(1, 100_000).default(400),
+  SEED_DAYS: int(1, 365).default(90),
+});
+
+/** Parsed {@link seedEnv}. */
+export type SeedConfig = z.infer<typeof seedEnv>;
+
+/** Parses the seed command's environment. */
+export function loadSeedConfig(env: Record<string, string | undefined> = process.env): SeedConfig {
+  return parseConfig(seedEnv, env, "payments seed");
+}

@@ -1,0 +1,139 @@
+import type { EventData, EventEnvelope, Id } from "@payments/contracts";
+import {
+  applyOnce,
+  type EventBus,
+  type EventHandler,
+  type SubscribeOptions,
+  type Subscription,
+} from "@payments/events";
+import { and, eq, or, sql } from "drizzle-orm";
+import { applyTransition } from "../actions/transition.ts";
+import { afterCommit, type PaymentsCore, type PaymentsDb } from "../core.ts";
+import { type PaymentRow, payments, userDirectory } from "../db/schema.ts";
+import { chargePayment, type SettleDeps, startProcessing } from "../worker/settle.ts";
+
+/** Inbox consumer name and queue of the payments service. */
+export const CONSUMER = "payments";
+
+/** What the payments queue is bound to (as in the platform topology of `@payments/events`). */
+export const SUBSCRIBED_EVENTS = ["payment.created", "user.*"] as const;
+
+type UserSnapshot = EventData<"user.registered">;
+
+/**
+ * Writes a user into the read model unless a newer event already did: events of one user are emitted in
+ * order, but a retried delivery can arrive after a later one.
+ */
+async function upsertUser(tx: PaymentsDb, user: UserSnapshot, occurredAt: string): Promise<void> {
+  const fields = {
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    active: user.active,
+    sourceAt: new Date(occurredAt),
+    updatedAt: new Date(),
+  };
+  await tx
+    .insert(userDirectory)
+    .values({ id: user.id, ...fields })
+    .onConflictDoUpdate({
+      target: userDirectory.id,
+      set: fields,
+      setWhere: sql`${userDirectory.sourceAt} <= excluded.source_at`,
+    });
+}
+
+/** Cancels every pending payment the user pays or receives, in the inbox transaction of the deactivation. */
+async function cancelPendingOf(core: PaymentsCore, tx: PaymentsDb, userId: Id<"usr">): Promise<PaymentRow[]> {
+  const pending = await tx
+    .select({ id: payments.id })
+    .from(payments)
+    .where(
+      and(eq(payments.status, "pending"), or(eq(payments.payerId, userId), eq(payments.payeeId, userId))),
+    );
+  const canceled: PaymentRow[] = [];
+  for (const { id } of pending) {
+    // Guarded like any transition: one the worker already took to processing is left to finish.
+    const row = await applyTransition(tx, {
+      paymentId: id,
+      from: "pending",
+      to: "canceled",
+      actorId: null,
+      reason: "user_deactivated",
+      fields: { canceledBy: null, cancellationReason: "user_deactivated" },
+      now: core.now(),
+    });
+    if (row) canceled.push(row);
+  }
+  return canceled;
+}
+
+/** Dispatches the events the payments queue receives; every effect goes through the inbox. */
+export function createEventHandler(core: PaymentsCore, settle: SettleDeps): EventHandler {
+  return async (event: EventEnvelope) => {
+    switch (event.type) {
+      case "payment.created": {
+        let started: PaymentRow | undefined;
+        await applyOnce(core.db, CONSUMER, event, async (tx) => {
+          started = await startProcessing(core, tx, event.data.id);
+        });
+        // Not started: a duplicate delivery, or the payment was canceled first. Either way nothing to charge.
+        if (!started) return;
+        await afterCommit(core, [started]);
+        await chargePayment(core, settle, started);
+        return;
+      }
+      case "user.registered":
+      case "user.updated":
+      case "user.role_changed":
+        await applyOnce(core.db, CONSUMER, event, (tx) => upsertUser(tx, event.data, event.occurred_at));
+        return;
+      case "user.deactivated": {
+        let canceled: PaymentRow[] = [];
+        await applyOnce(core.db, CONSUMER, event, async (tx) => {
+          await upsertUser(tx, event.data, event.occurred_at);
+          canceled = await cancelPendingOf(core, tx, event.data.id);
+        });
+        if (canceled.length > 0) {
+          core.metrics.canceled.inc({ reason: "user_deactivated" }, canceled.length);
+          core.logger.info(
+            { user_id: event.data.id, canceled: canceled.length },
+            "canceled pending payments",
+          );
+          await afterCommit(core, canceled);
+        }
+        return;
+      }
+      default:
+        // `user.*` may deliver user events this service has no use for (session.revoked is not bound).
+        core.logger.debug({ type: event.type }, "ignoring event");
+    }
+  };
+}
+
+/** Deliveries the worker handles at once. */
+export const WORKER_PREFETCH = 16;
+
+/** Options of {@link startWorker}. */
+export interface WorkerOptions {
+  core: PaymentsCore;
+  bus: EventBus;
+  settle: SettleDeps;
+  /** Queue name; default "payments" (tests on a shared broker pass their own). */
+  queue?: string;
+  /** Binding patterns; default {@link SUBSCRIBED_EVENTS} (tests without a processor bind `user.*` only). */
+  patterns?: string[];
+  subscribe?: SubscribeOptions;
+}
+
+/** Subscribes the payments queue: the processor worker and the read-model consumer. */
+export function startWorker(opts: WorkerOptions): Promise<Subscription> {
+  return opts.bus.subscribe(
+    opts.queue ?? CONSUMER,
+    opts.patterns ?? [...SUBSCRIBED_EVENTS],
+    createEventHandler(opts.core, opts.settle),
+    // The bus's retry delays (the platform's declared topology is built from them), and a prefetch that keeps
+    // the worker from taking every database connection from the API under a burst of payments.
+    opts.subscribe ?? { prefetch: WORKER_PREFETCH },
+  );
+}

@@ -1,0 +1,94 @@
+import { createJwtVerifier } from "@payments/auth-verify";
+import { openDatabase } from "@payments/db";
+import { startOutboxRelay } from "@payments/events";
+import { loadInfraEnv, runStandalone, type ServiceDefinition, startHttpService } from "@payments/platform";
+import { createApp } from "./app.ts";
+import { loadConfig, type PaymentsConfig } from "./config.ts";
+import { MIGRATIONS_FOLDER } from "./db/migrations.ts";
+import { paymentsSchema } from "./db/schema.ts";
+import { startWorker } from "./events/handlers.ts";
+import { startMaintenance } from "./maintenance.ts";
+import { createSimulatedProcessor } from "./processor/simulator.ts";
+import type { SettleDeps } from "./worker/settle.ts";
+
+/** Where the access tokens' public keys are: configured, the auth service in this process, or AUTH_URL. */
+function jwksUrl(config: PaymentsConfig, authUrl: string | undefined): string {
+  return config.AUTH_JWKS_URL ?? `${authUrl ?? config.AUTH_URL}/.well-known/jwks.json`;
+}
+
+/** The payments service: payments, refunds, the processor worker and the payee read model. */
+export const service: ServiceDefinition = {
+  name: "payments",
+  after: ["auth"],
+  async start(infra, running) {
+    const config = loadConfig();
+    return startHttpService({
+      name: "payments",
+      port: config.PAYMENTS_PORT,
+      hostname: config.PAYMENTS_HOST,
+      settings: config,
+      infra,
+      async build({ logger, tracer, registry }) {
+        const database = await openDatabase({
+          service: "payments",
+          url: config.PAYMENTS_DATABASE_URL,
+          dataDir: config.PAYMENTS_DATA_DIR,
+          migrationsFolder: MIGRATIONS_FOLDER,
+          schema: paymentsSchema,
+          logger,
+          poolSize: config.PAYMENTS_DB_POOL_SIZE,
+        });
+        infra.shutdown.add("payments database", () => database.close());
+        const relay = startOutboxRelay({
+          db: database.db,
+          bus: infra.bus,
+          logger,
+          registry,
+          service: "payments",
+        });
+        infra.shutdown.add("payments outbox relay", () => relay.stop());
+
+        const processor = createSimulatedProcessor({
+          latencyMs: config.PAYMENTS_SIMULATOR_LATENCY_MS,
+          hangMs: config.PAYMENTS_SIMULATOR_HANG_MS,
+        });
+        logger.warn(
+          "payments: the processor is the deterministic simulator (see services/payments/README.md)",
+        );
+        const payments = createApp({
+          db: database.db,
+          cache: infra.cacheFor("payments", registry),
+          logger,
+          tracer,
+          registry,
+          probes: [database.probe, infra.bus.probe],
+          verifier: createJwtVerifier({
+            jwksUrl: jwksUrl(config, running.get("auth")?.url),
+            issuer: config.AUTH_ISSUER,
+            audience: config.AUTH_AUDIENCE,
+          }),
+          processor,
+          currencies: config.PAYMENTS_CURRENCIES,
+          onEventsCommitted: () => relay.wake(),
+          idempotencyWaitMs: config.PAYMENTS_IDEMPOTENCY_WAIT_MS,
+          processorTimeoutMs: config.PAYMENTS_PROCESSOR_TIMEOUT_MS,
+        });
+        const settle: SettleDeps = {
+          processor,
+          processorTimeoutMs: config.PAYMENTS_PROCESSOR_TIMEOUT_MS,
+          maxAttempts: config.PAYMENTS_PROCESSOR_MAX_ATTEMPTS,
+          retryDelayMs: 200,
+        };
+        const worker = await startWorker({ core: payments.core, bus: infra.bus, settle });
+        infra.shutdown.add("payments worker", () => worker.close());
+        const maintenance = startMaintenance({ core: payments.core, settle });
+        infra.shutdown.add("payments maintenance", () => maintenance.stop());
+        return payments.app;
+      },
+    });
+  },
+};
+
+if (import.meta.main) {
+  await runStandalone(service, loadInfraEnv());
+}
