@@ -40,7 +40,7 @@ async function startPlatform(env: Record<string, string>, cwd: string) {
   const decoder = new TextDecoder();
   let out = "";
   const reader = proc.stdout.getReader();
-  const deadline = Date.now() + 150_000;
+  const deadline = Date.now() + 280_000;
   while (!out.includes("Payments platform is up")) {
     if (Date.now() > deadline) throw new Error(`platform did not start in time:\n${out}`);
     const { value, done } = await reader.read();
@@ -71,10 +71,14 @@ describe("bun run start (embedded default)", () => {
       expect(ready.status).toBe(200);
       const metrics = await (await fetch(`${gateway}/metrics`)).text();
       expect(metrics).toContain("# TYPE");
+      // The web app is built on first start and served by the gateway.
+      const page = await fetch(`${gateway}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root"');
     } finally {
       expect(await stopPlatform(proc)).toBe(0);
     }
-  }, 180_000);
+  }, 300_000);
 });
 
 const redisUrl = realServer("redis");

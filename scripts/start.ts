@@ -15,6 +15,36 @@ import { Glob } from "bun";
 
 const root = new URL("..", import.meta.url).pathname;
 
+/** Newest modification time (ms) of the files matching `pattern` under the repo, 0 when none. */
+async function newest(pattern: string): Promise<number> {
+  let max = 0;
+  for await (const file of new Glob(pattern).scan({ cwd: root, onlyFiles: true })) {
+    if (file.includes("node_modules/")) continue;
+    max = Math.max(max, (await Bun.file(`${root}${file}`).stat()).mtimeMs);
+  }
+  return max;
+}
+
+/**
+ * The gateway serves the built frontends, so the first start (or one after their sources changed) builds
+ * them. A failed build is reported and the API still starts.
+ */
+async function buildFrontendsIfStale(): Promise<void> {
+  const built = await newest("frontends/shell/dist/index.html");
+  const sources = Math.max(
+    await newest("frontends/*/{src,public}/**/*"),
+    await newest("frontends/*/{index.html,vite.config.ts,package.json}"),
+    await newest("packages/{ui,api-client,contracts}/src/**/*"),
+  );
+  if (built > 0 && built >= sources) return;
+  console.log("building the frontends (first start, or their sources changed)…");
+  const build = Bun.spawn(["bun", "run", "build:frontends"], { cwd: root, stdout: "ignore", stderr: "pipe" });
+  if ((await build.exited) !== 0) {
+    const output = await new Response(build.stderr).text();
+    console.error(`frontend build failed; starting the API without the web app:\n${output.slice(-2000)}`);
+  }
+}
+
 async function discover(): Promise<ServiceDefinition[]> {
   const found: ServiceDefinition[] = [];
   for await (const file of new Glob("services/*/src/server.ts").scan({ cwd: root })) {
@@ -47,7 +77,8 @@ function startOrder(services: ServiceDefinition[]): ServiceDefinition[] {
  * signal handlers must stop whichever run is current, so both live on globalThis.
  */
 const hot = globalThis as { platformShutdown?: Shutdown; platformSignals?: boolean };
-await hot.platformShutdown?.run("hot reload");
+if (hot.platformShutdown) await hot.platformShutdown.run("hot reload");
+else await buildFrontendsIfStale();
 
 const logger = createLogger({ service: "runner" });
 const shutdown = createShutdown(logger);

@@ -72,7 +72,7 @@ if (missingServers.length > 0) {
   );
   notRun("real-server suites", `no server for ${missingServers.join(", ")}`);
 }
-await run("bun test (packages, services, scripts)", [
+await run("bun test (packages, services, scripts, infra)", [
   "bun",
   "test",
   "--timeout",
@@ -80,6 +80,7 @@ await run("bun test (packages, services, scripts)", [
   "./packages",
   "./services",
   "./scripts",
+  "./infra",
 ]);
 
 const promtool = Bun.which("promtool");
@@ -96,6 +97,7 @@ if (promtool) {
 }
 
 if (existsSync(`${root}frontends/shell/package.json`)) {
+  await run("typecheck (frontends)", ["bun", "run", "typecheck:frontends"]);
   await run("frontend tests (vitest)", ["bun", "run", "--filter", "./frontends/*", "test"]);
 }
 if (existsSync(`${root}e2e/playwright.config.ts`)) {

@@ -1,26 +1,4 @@
-import pino from "pino";
-import type { LoggerLike } from "../core/types.ts";
-
-/** One parsed log line. */
-export interface LogLine {
-  level: number;
-  msg: string;
-  [field: string]: unknown;
-}
-
-/** A real pino logger (debug level) whose lines are kept in `lines` for assertions. */
-export function captureLogger(): { logger: LoggerLike; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const logger = pino(
-    { level: "debug" },
-    {
-      write(line: string) {
-        lines.push(JSON.parse(line) as LogLine);
-      },
-    },
-  );
-  return { logger, lines };
-}
+export { captureLogger, type LogLine } from "@payments/testing";
 
 /** A namespace no other test run uses, so suites sharing one Redis never see each other's keys. */
 export function uniqueNamespace(prefix: string): string {

@@ -1,7 +1,6 @@
 import { expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { bigint, pgSchema, serial, text } from "drizzle-orm/pg-core";
-import pino from "pino";
 import { fixtureSchema, notes } from "../../test-fixtures/schema.ts";
 import type { DatabaseHandle, LoggerLike } from "./types.ts";
 
@@ -18,26 +17,7 @@ export const drizzleMigrations = pgSchema("drizzle").table("__drizzle_migrations
 /** A handle on the test fixture schema. */
 export type FixtureHandle = DatabaseHandle<typeof fixtureSchema>;
 
-/** One parsed log line. */
-export interface LogLine {
-  level: number;
-  msg: string;
-  [field: string]: unknown;
-}
-
-/** A real pino logger (debug level) whose lines are kept in `lines` for assertions. */
-export function captureLogger(): { logger: LoggerLike; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const logger = pino(
-    { level: "debug" },
-    {
-      write(line: string) {
-        lines.push(JSON.parse(line) as LogLine);
-      },
-    },
-  );
-  return { logger, lines };
-}
+export { captureLogger, type LogLine } from "@payments/testing";
 
 async function countNotes(handle: FixtureHandle): Promise<number> {
   const rows = await handle.db.select({ n: sql<number>`count(*)::int` }).from(notes);

@@ -1,0 +1,27 @@
+import { federation } from "@module-federation/vite";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+import { DEV_PORTS, DEV_PROXY, FEDERATION_COMMON, REMOTE_BUILD_SHARED, remoteBase } from "../vite.shared.ts";
+
+const PORT = DEV_PORTS.payments;
+
+// The payments remote: exposes ./App (a component taking the platform) and also runs standalone in dev.
+export default defineConfig(({ command }) => ({
+  // Chunks are fetched from the remote's own location, whatever page loaded the entry.
+  base: command === "serve" ? `http://localhost:${PORT}/` : remoteBase("payments"),
+  plugins: [
+    react(),
+    federation({
+      name: "payments",
+      filename: "remoteEntry.js",
+      exposes: { "./App": "./src/App.tsx" },
+      ...FEDERATION_COMMON,
+      // In a build, use the shell's federation runtime and workspace packages instead of shipping second
+      // copies; in dev the remote also runs standalone, where no host provides them.
+      ...(command === "build" ? { shared: REMOTE_BUILD_SHARED, experiments: { externalRuntime: true } } : {}),
+    }),
+  ],
+  build: { target: "esnext", outDir: "dist", emptyOutDir: true },
+  server: { port: PORT, strictPort: true, origin: `http://localhost:${PORT}`, cors: true, proxy: DEV_PROXY },
+  preview: { port: PORT, strictPort: true, cors: true, proxy: DEV_PROXY },
+}));

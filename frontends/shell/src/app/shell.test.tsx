@@ -1,0 +1,98 @@
+import type { RemoteAppProps } from "@payments/api-client";
+import { createTestPlatform, FakeBroadcast, testGrant } from "@payments/api-client/testing";
+import { RemoteRoot } from "@payments/ui";
+import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { MemoryRouter, useLocation } from "react-router";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createRemoteLoader, type RemoteName } from "../remotes/loader.ts";
+import { ShellRoutes } from "./App.tsx";
+
+afterEach(cleanup);
+
+/** A stand-in remote that says which remote it is and where it is. */
+function fakeRemote(name: RemoteName) {
+  return function FakeRemote({ basePath }: RemoteAppProps) {
+    const location = useLocation();
+    return (
+      <p>
+        {name} remote at {location.pathname} (base {basePath})
+      </p>
+    );
+  };
+}
+
+async function renderShell(
+  path: string,
+  options: { grant?: ReturnType<typeof testGrant>; failFirst?: RemoteName; channel?: FakeBroadcast } = {},
+) {
+  const test = createTestPlatform({
+    ...(options.grant ? { grant: options.grant } : {}),
+    ...(options.channel ? { channel: options.channel.channel() } : {}),
+  });
+  if (!options.grant) test.platform.session.expire();
+  const failures = new Set(options.failFirst ? [options.failFirst] : []);
+  const resetRemote = vi.fn((name: RemoteName) => failures.delete(name));
+  const loader = createRemoteLoader({
+    importRemote: async (name) => {
+      if (failures.has(name)) throw new Error(`remoteEntry.js of ${name} unreachable`);
+      return { default: fakeRemote(name) };
+    },
+    resetRemote,
+    analytics: test.platform.analytics,
+  });
+  // Awaited act: the remote loads through React's `use`, whose resumption React schedules inside act.
+  await act(async () => {
+    render(
+      <RemoteRoot platform={test.platform}>
+        <MemoryRouter initialEntries={[path]}>
+          <ShellRoutes loader={loader} />
+        </MemoryRouter>
+      </RemoteRoot>,
+    );
+  });
+  return { test, resetRemote };
+}
+
+describe("shell", () => {
+  it("loads the remote of the route with its base path", async () => {
+    await renderShell("/payments/new", { grant: testGrant("customer") });
+    expect(await screen.findByText("payments remote at /payments/new (base /payments)")).toBeTruthy();
+    expect(screen.getByRole("navigation", { name: "Main" })).toBeTruthy();
+  });
+
+  it("keeps working when a remote is unreachable, and retries for real", async () => {
+    const { test, resetRemote } = await renderShell("/payments", {
+      grant: testGrant("customer"),
+      failFirst: "payments",
+    });
+    expect(await screen.findByText("The payments section is unavailable right now")).toBeTruthy();
+    // The shell around it still works: navigation and the user menu are there.
+    expect(screen.getByRole("link", { name: "New payment" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Sign out" })).toBeTruthy();
+    const retry = screen.getByRole("button", { name: "Try again" });
+    await act(async () => fireEvent.click(retry));
+    expect(resetRemote).toHaveBeenCalledWith("payments", 1);
+    expect(await screen.findByText("payments remote at /payments (base /payments)")).toBeTruthy();
+    expect(test.platform.analytics.pending()).toBeGreaterThanOrEqual(2);
+  });
+
+  it("sends a signed-out visitor to the login page", async () => {
+    await renderShell("/payments");
+    expect(await screen.findByText("auth remote at /account/login (base /account)")).toBeTruthy();
+  });
+
+  it("goes back to login when the session ends in another tab", async () => {
+    const bus = new FakeBroadcast();
+    const otherTab = createTestPlatform({ grant: testGrant("customer"), channel: bus.channel() });
+    await renderShell("/payments", { grant: testGrant("customer"), channel: bus });
+    expect(await screen.findByText("payments remote at /payments (base /payments)")).toBeTruthy();
+    await act(() => otherTab.platform.session.signOut());
+    expect(await screen.findByText("auth remote at /account/login (base /account)")).toBeTruthy();
+  });
+
+  it("keeps admin pages from other roles", async () => {
+    await renderShell("/admin", { grant: testGrant("vendor") });
+    expect(await screen.findByText("This page is not for your account")).toBeTruthy();
+    expect(screen.queryByText(/admin remote/)).toBeNull();
+  });
+});

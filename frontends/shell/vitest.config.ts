@@ -1,0 +1,13 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+
+// Tests run without the federation and PWA plugins: components are tested as plain React.
+export default defineConfig({
+  plugins: [react()],
+  define: { __REMOTE_ENTRIES__: JSON.stringify({ auth: "/a.js", payments: "/p.js", admin: "/ad.js" }) },
+  test: {
+    environment: "happy-dom",
+    include: ["src/**/*.test.{ts,tsx}", "../../packages/api-client/src/**/*.test.ts"],
+    restoreMocks: true,
+  },
+});

@@ -1,0 +1,7 @@
+export {
+  type Analytics,
+  type AnalyticsDeps,
+  type AnalyticsEvent,
+  createAnalytics,
+  pageRoute,
+} from "./analytics.ts";

@@ -1,0 +1,17 @@
+export {
+  type CreatePaymentBody,
+  changePasswordFormSchema,
+  createPaymentBodySchema,
+  type FormResult,
+  formValues,
+  loginFormSchema,
+  newPasswordField,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  paymentFormSchema,
+  refundBodySchema,
+  refundFormSchema,
+  registerFormSchema,
+  userPatchSchema,
+  validateForm,
+} from "./forms.ts";

@@ -1,0 +1,1 @@
+export { formatMoney, fromMinorUnits, type MinorUnitsResult, toMinorUnits } from "./money.ts";

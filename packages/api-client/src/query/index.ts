@@ -1,0 +1,1 @@
+export { keysForEvent, keysForRoom, type QueryKey, queryKeys } from "./keys.ts";

@@ -1,0 +1,8 @@
+export {
+  backoffDelay,
+  createRealtimeClient,
+  type RealtimeClient,
+  type RealtimeDeps,
+  type RealtimeStatus,
+  type WebSocketLike,
+} from "./realtime.ts";

@@ -1,0 +1,13 @@
+export {
+  createSessionStore,
+  type SessionDeps,
+  type SessionGrant,
+  type SessionState,
+  type SessionStore,
+  type SessionSyncMessage,
+  type SessionUser,
+  type SignOutReason,
+  type SyncChannel,
+  sessionGrantSchema,
+  type Timers,
+} from "./session.ts";
