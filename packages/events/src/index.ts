@@ -33,7 +33,10 @@ export {
   startOutboxRelay,
 } from "./outbox/index.ts";
 export {
+  type ConnectionState,
   createRabbitBus,
+  DEFAULT_DELIVERY_LIMIT,
+  DEFAULT_EXCHANGE,
   type DeadLetterAdmin,
   deadLetterExchangeName,
   deadLetterQueueName,
@@ -42,15 +45,18 @@ export {
   HEADER,
   openDeadLetterAdmin,
   PLATFORM_SUBSCRIPTIONS,
+  PLATFORM_TOPOLOGY_SETTINGS,
   PublishError,
   platformTopology,
   type QueueDepth,
+  type QueueSpec,
   type RabbitBus,
   type RabbitBusOptions,
   type RabbitDefinitions,
   retryQueueName,
   type SubscriptionSpec,
   type Topology,
+  type TopologySettings,
   toDefinitions,
 } from "./rabbitmq/index.ts";
 export { isValidTopicPattern, topicMatches } from "./topic/index.ts";

@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { bigint, pgSchema, serial, text } from "drizzle-orm/pg-core";
 import { fixtureSchema, notes } from "../../test-fixtures/schema.ts";
-import type { DatabaseHandle, LoggerLike } from "./types.ts";
+import type { DatabaseHandle } from "./types.ts";
 
 /** The fixture's committed drizzle-kit output (two migrations). */
 export const FIXTURE_MIGRATIONS = new URL("../../test-fixtures/drizzle", import.meta.url).pathname;

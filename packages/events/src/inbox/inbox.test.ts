@@ -21,7 +21,11 @@ function inboxSuite(getHandle: () => FixtureHandle): void {
   it("applies an event once; a redelivery is a no-op", async () => {
     const { db } = getHandle();
     const event = sampleEvent("user.registered");
-    const apply = (tx: typeof db) => tx.insert(applied).values({ eventId: event.id }).then(() => {});
+    const apply = (tx: typeof db) =>
+      tx
+        .insert(applied)
+        .values({ eventId: event.id })
+        .then(() => {});
     expect(await applyOnce(db, "profile", event, apply)).toBe("applied");
     expect(await applyOnce(db, "profile", event, apply)).toBe("duplicate");
     expect(await appliedIds(getHandle())).toEqual([event.id]);

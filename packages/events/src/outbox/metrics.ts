@@ -27,7 +27,11 @@ export function createOutboxMetrics(registry: Registry = register): OutboxMetric
     "outbox_publish_failures_total",
     "Outbox relay passes that hit a failed publish (the rows are retried with backoff)",
   );
-  const lag = gauge(registry, "outbox_lag_seconds", "Age of the oldest row published in the relay's last pass");
+  const lag = gauge(
+    registry,
+    "outbox_lag_seconds",
+    "Age of the oldest row published in the relay's last pass",
+  );
   return {
     published: (service, count) => published.inc({ service }, count),
     failed: (service) => failures.inc({ service }),

@@ -24,7 +24,15 @@ function relayOptions(
   extra: Partial<OutboxRelayOptions<FixtureSchema>> = {},
 ): OutboxRelayOptions<FixtureSchema> {
   // A long poll interval: the tests drive passes with flush() and wake().
-  return { db: handle.db, bus, logger: quietLogger, registry: new Registry(), service: "test", pollIntervalMs: 60_000, ...extra };
+  return {
+    db: handle.db,
+    bus,
+    logger: quietLogger,
+    registry: new Registry(),
+    service: "test",
+    pollIntervalMs: 60_000,
+    ...extra,
+  };
 }
 
 async function rows(handle: FixtureHandle) {
@@ -54,7 +62,11 @@ function outboxSuite(getHandle: () => FixtureHandle): void {
 
   it("publishes in commit order and marks rows only once confirmed", async () => {
     const handle = getHandle();
-    const events = [sampleEvent("payment.created"), sampleEvent("payment.processing"), sampleEvent("payment.succeeded")];
+    const events = [
+      sampleEvent("payment.created"),
+      sampleEvent("payment.processing"),
+      sampleEvent("payment.succeeded"),
+    ];
     await handle.db.transaction((tx) => enqueueEvents(tx, events.slice(0, 2)));
     await handle.db.transaction((tx) => enqueueEvents(tx, events.slice(2)));
     expect((await rows(handle)).every((r) => r.publishedAt === null)).toBe(true);
@@ -148,7 +160,9 @@ function outboxSuite(getHandle: () => FixtureHandle): void {
   it("counts what it published on the registry", async () => {
     const handle = getHandle();
     const registry = new Registry();
-    await handle.db.transaction((tx) => enqueueEvents(tx, [sampleEvent("config.updated"), sampleEvent("config.updated")]));
+    await handle.db.transaction((tx) =>
+      enqueueEvents(tx, [sampleEvent("config.updated"), sampleEvent("config.updated")]),
+    );
     const relay = startOutboxRelay(relayOptions(handle, new RecordingPublisher(), { registry }));
     await relay.flush();
     await relay.stop();
@@ -196,12 +210,20 @@ describe.if(Boolean(postgresUrl))("outbox: real Postgres", () => {
     const bus = new RecordingPublisher();
     const registryA = new Registry();
     const registryB = new Registry();
-    const a = startOutboxRelay(relayOptions(handle, bus, { batchSize: 40, pollIntervalMs: 5, registry: registryA }));
-    const b = startOutboxRelay(relayOptions(other, bus, { batchSize: 40, pollIntervalMs: 5, registry: registryB }));
+    const a = startOutboxRelay(
+      relayOptions(handle, bus, { batchSize: 40, pollIntervalMs: 5, registry: registryA }),
+    );
+    const b = startOutboxRelay(
+      relayOptions(other, bus, { batchSize: 40, pollIntervalMs: 5, registry: registryB }),
+    );
     try {
       await waitFor(
         async () => {
-          const [pending] = await handle?.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(sql`published_at IS NULL`) ?? [];
+          const [pending] =
+            (await handle?.db
+              .select({ n: sql<number>`count(*)::int` })
+              .from(outbox)
+              .where(sql`published_at IS NULL`)) ?? [];
           return pending?.n === 0;
         },
         { intervalMs: 20, timeoutMs: 30_000, description: "all 500 rows published" },
@@ -216,7 +238,9 @@ describe.if(Boolean(postgresUrl))("outbox: real Postgres", () => {
     expect(bus.ids()).toEqual(events.map((e) => e.id));
     // What each relay says it published adds up to the total: no row counted by both.
     const count = async (registry: Registry) =>
-      (await registry.getSingleMetricAsString("outbox_published_total")).match(/service="test"} (\d+)/)?.[1] ?? "0";
+      (await registry.getSingleMetricAsString("outbox_published_total")).match(
+        /service="test"} (\d+)/,
+      )?.[1] ?? "0";
     expect(Number(await count(registryA)) + Number(await count(registryB))).toBe(500);
   }, 60_000);
 });

@@ -168,7 +168,10 @@ export function startOutboxRelay<TSchema extends Record<string, unknown>>(
           })
           .where(inArray(outbox.seq, failed));
         metrics.failed(service);
-        logger.warn({ service, err: message, pending: failed.length, attempts, retry_in_ms: delayMs }, "outbox publish failed");
+        logger.warn(
+          { service, err: message, pending: failed.length, attempts, retry_in_ms: delayMs },
+          "outbox publish failed",
+        );
       }
       return { published: confirmed.length, failed: failed.length > 0, busy: false };
     });

@@ -137,7 +137,7 @@ export class RabbitConnection {
       const level = info.attempt === 1 || info.attempt % 10 === 0 ? "warn" : "debug";
       logger[level](
         { attempt: info.attempt, retry_in_ms: info.delay, err: info.error.message },
-        "event bus: RabbitMQ unreachable",
+        "event bus: could not connect to RabbitMQ; retrying",
       );
     });
     recovering.on("reconnect-failed", (error: Error) => {

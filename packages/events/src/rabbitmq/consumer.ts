@@ -1,22 +1,10 @@
-import { context, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
-import { type EventEnvelope, parseEvent } from "@payments/contracts";
-import { extractContext } from "@payments/service-kit";
+import type { Tracer } from "@opentelemetry/api";
 import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
 import type { EventHandler, LoggerLike, ResolvedSubscribeOptions } from "../bus/index.ts";
-import { retryDelayFor } from "../bus/index.ts";
-import { typeLabel } from "../metrics/index.ts";
-import {
-  attemptOf,
-  carriedHeaders,
-  HEADER,
-  headerText,
-  originalRoutingKey,
-  republishOptions,
-  stringHeader,
-} from "./headers.ts";
+import { DeliveryHandler, errorMessage } from "./delivery.ts";
 import type { RabbitMetrics } from "./metrics.ts";
 import type { ConfirmPublisher } from "./publisher.ts";
-import { deadLetterExchangeName, declareTopology, retryQueueName, type Topology } from "./topology.ts";
+import { declareTopology, type Topology } from "./topology.ts";
 
 /** What a {@link QueueConsumer} needs. */
 export interface QueueConsumerOptions {
@@ -34,15 +22,9 @@ export interface QueueConsumerOptions {
   onBroken: (consumer: QueueConsumer, why: string) => void;
 }
 
-function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
-}
-
 /**
- * One `subscribe()`: its own channel (so its prefetch is its own), restarted on every new connection.
- * A delivery is acknowledged only after the handler resolved, or after the message was confirmed into its
- * retry queue or dead-letter queue — never before, so a crash at any point means a redelivery, not a loss.
+ * One `subscribe()`: its own channel (so its prefetch is its own), declared and consuming again on every new
+ * connection. What happens to each delivery is the {@link DeliveryHandler}'s business.
  */
 export class QueueConsumer {
   private channel: Channel | undefined;
@@ -52,14 +34,24 @@ export class QueueConsumer {
   private active = true;
   private running = 0;
   private readonly idleWaiters: Array<() => void> = [];
-  private markBound: () => void = () => {};
-  /** Settles the first time the consumer is bound and consuming. */
-  readonly bound: Promise<void>;
+  private everBound = false;
+  private readonly first = Promise.withResolvers<void>();
+  private readonly delivery: DeliveryHandler;
+  /**
+   * Resolves the first time the consumer is bound and consuming; rejects if the broker refused its first
+   * declaration (see {@link refuse}).
+   */
+  readonly started: Promise<void> = this.first.promise;
 
   constructor(private readonly opts: QueueConsumerOptions) {
-    this.bound = new Promise((resolve) => {
-      this.markBound = resolve;
-    });
+    this.delivery = new DeliveryHandler(opts);
+    // Nobody may be waiting any more (subscribe gave up waiting): never an unhandled rejection.
+    this.started.catch(() => {});
+  }
+
+  /** The broker refused this subscription on a live connection; fails `started` if it never ran. */
+  refuse(error: unknown): void {
+    if (!this.everBound) this.first.reject(error);
   }
 
   get queue(): string {
@@ -118,7 +110,8 @@ export class QueueConsumer {
       return;
     }
     this.channel = channel;
-    this.markBound();
+    this.everBound = true;
+    this.first.resolve();
   }
 
   /** Stops deliveries, waits for running handlers (so their acks go out), then closes the channel. */
@@ -146,7 +139,8 @@ export class QueueConsumer {
       return;
     }
     this.running++;
-    void this.process(channel, msg)
+    void this.delivery
+      .handle(channel, msg)
       .catch((error: unknown) => {
         this.opts.logger.error(
           { queue: this.opts.queue, err: errorMessage(error) },
@@ -157,183 +151,5 @@ export class QueueConsumer {
         this.running--;
         if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
       });
-  }
-
-  private async process(channel: Channel, msg: ConsumeMessage): Promise<void> {
-    const { queue, options, tracer } = this.opts;
-    const routingKey = originalRoutingKey(msg);
-    const attempt = attemptOf(msg);
-    const headers = msg.properties.headers;
-    const parent = extractContext({
-      traceparent: stringHeader(headers, HEADER.traceparent),
-      tracestate: stringHeader(headers, HEADER.tracestate),
-    });
-    const span = tracer.startSpan(
-      `process ${typeLabel(routingKey)}`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          "messaging.system": "rabbitmq",
-          "messaging.operation.type": "process",
-          "messaging.destination.name": this.opts.exchange,
-          "messaging.consumer.group.name": queue,
-          "messaging.rabbitmq.destination.routing_key": routingKey,
-          ...(typeof msg.properties.messageId === "string"
-            ? { "messaging.message.id": msg.properties.messageId }
-            : {}),
-        },
-      },
-      parent,
-    );
-    try {
-      let decoded: unknown;
-      try {
-        decoded = JSON.parse(msg.content.toString("utf8"));
-      } catch (error) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: "poison" });
-        return await this.poison(channel, msg, routingKey, `invalid JSON: ${errorMessage(error)}`);
-      }
-      const parsed = parseEvent(decoded);
-      if (!parsed.ok) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: "poison" });
-        return await this.poison(channel, msg, routingKey, parsed.reason, decoded);
-      }
-      const event = parsed.event;
-      try {
-        const redelivered = msg.fields.redelivered || attempt > 1;
-        await context.with(trace.setSpan(parent, span), () =>
-          this.opts.handler(event, { queue, attempt, redelivered }),
-        );
-      } catch (error) {
-        const reason = errorMessage(error);
-        span.recordException(error instanceof Error ? error : reason);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
-        if (attempt >= options.maxAttempts) {
-          return await this.deadLetter(channel, msg, event, routingKey, attempt, "max_attempts", reason);
-        }
-        return await this.retry(channel, msg, event, routingKey, attempt, reason);
-      }
-      this.ack(channel, msg);
-      this.opts.metrics.consumed(queue, event.type, "ack");
-    } finally {
-      span.end();
-    }
-  }
-
-  private async retry(
-    channel: Channel,
-    msg: ConsumeMessage,
-    event: EventEnvelope,
-    routingKey: string,
-    attempt: number,
-    reason: string,
-  ): Promise<void> {
-    const { queue, options, logger, metrics } = this.opts;
-    const delay = retryDelayFor(options, attempt);
-    const retryQueue = retryQueueName(queue, delay);
-    const headers = carriedHeaders(msg, { [HEADER.attempt]: attempt + 1, [HEADER.routingKey]: routingKey });
-    const routed = await this.route(channel, msg, "", retryQueue, headers);
-    if (!routed) return;
-    metrics.consumed(queue, event.type, "retry");
-    metrics.retried(queue, delay);
-    logger.warn(
-      {
-        event_id: event.id,
-        type: event.type,
-        queue,
-        attempt,
-        retry_in_ms: delay,
-        retry_queue: retryQueue,
-        err: reason,
-      },
-      "event handler failed; will retry",
-    );
-  }
-
-  private async poison(
-    channel: Channel,
-    msg: ConsumeMessage,
-    routingKey: string,
-    reason: string,
-    decoded?: unknown,
-  ): Promise<void> {
-    this.opts.metrics.poison(this.opts.queue);
-    const id = typeof decoded === "object" && decoded !== null && "id" in decoded ? decoded.id : undefined;
-    await this.deadLetter(channel, msg, { id }, routingKey, attemptOf(msg), "poison", reason);
-  }
-
-  private async deadLetter(
-    channel: Channel,
-    msg: ConsumeMessage,
-    event: { id?: unknown },
-    routingKey: string,
-    attempts: number,
-    kind: "poison" | "max_attempts",
-    reason: string,
-  ): Promise<void> {
-    const { queue, exchange, logger, metrics } = this.opts;
-    const headers = carriedHeaders(msg, {
-      [HEADER.deathReason]: kind,
-      [HEADER.error]: headerText(reason),
-      [HEADER.attempts]: attempts,
-      [HEADER.queue]: queue,
-      [HEADER.routingKey]: routingKey,
-      [HEADER.deadLetteredAt]: new Date().toISOString(),
-    });
-    const routed = await this.route(channel, msg, deadLetterExchangeName(exchange), queue, headers);
-    if (!routed) return;
-    metrics.consumed(queue, routingKey, "dead_letter");
-    logger.error(
-      { event_id: event.id, type: routingKey, queue, attempts, death_reason: kind, reason },
-      "event dead-lettered",
-    );
-  }
-
-  /**
-   * Moves `msg` to another queue: publish the copy, wait for the broker's confirm, then ack the original.
-   * If the copy is not confirmed the original is requeued (or redelivered after a connection loss), so the
-   * message exists at least once at every moment.
-   */
-  private async route(
-    channel: Channel,
-    msg: ConsumeMessage,
-    exchange: string,
-    routingKey: string,
-    headers: Record<string, unknown>,
-  ): Promise<boolean> {
-    try {
-      await this.opts.publisher.send({
-        exchange,
-        routingKey,
-        body: msg.content,
-        options: republishOptions(msg, headers),
-      });
-    } catch (error) {
-      this.opts.logger.warn(
-        { queue: this.opts.queue, target: routingKey, err: errorMessage(error) },
-        "event bus: could not move a message; it will be redelivered",
-      );
-      try {
-        channel.nack(msg, false, true);
-      } catch {
-        // The channel is gone with the connection: the broker redelivers the message.
-      }
-      return false;
-    }
-    this.ack(channel, msg);
-    return true;
-  }
-
-  private ack(channel: Channel, msg: ConsumeMessage): void {
-    try {
-      channel.ack(msg);
-    } catch (error) {
-      // The channel closed (connection lost) after the work was done: the broker redelivers the message and
-      // the consumer's inbox turns the redelivery into a no-op.
-      this.opts.logger.warn(
-        { queue: this.opts.queue, err: errorMessage(error) },
-        "event bus: ack not sent; the message will be redelivered",
-      );
-    }
   }
 }

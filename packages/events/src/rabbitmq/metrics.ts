@@ -8,7 +8,12 @@ export interface RabbitMetrics extends BusMetrics {
   publishFailed(reason: "nack" | "connection" | "timeout" | "unavailable"): void;
   reconnected(): void;
   setConnected(connected: boolean): void;
+  /** Stops reporting this bus's unconfirmed publishes (on close). */
+  dispose(): void;
 }
+
+/** Every live bus's unconfirmed count per registry: several buses may share one (tests, embedded mode). */
+const unconfirmedSources = new WeakMap<Registry, Set<() => number>>();
 
 function counter<L extends string>(
   registry: Registry,
@@ -29,7 +34,7 @@ function gauge(registry: Registry, name: string, help: string): Gauge {
 
 /**
  * Creates (or reuses, when a second bus shares the registry) the bus metrics. `unconfirmed` is read at
- * scrape time so the gauge never lags.
+ * scrape time so the gauge never lags; with several buses on one registry it reports their sum.
  */
 export function createRabbitMetrics(registry: Registry = register, unconfirmed: () => number): RabbitMetrics {
   const shared = createBusMetrics(registry);
@@ -58,17 +63,26 @@ export function createRabbitMetrics(registry: Registry = register, unconfirmed: 
     [],
   );
   const connected = gauge(registry, "events_bus_connected", "1 while the bus holds a broker connection");
-  const existing = registry.getSingleMetric("events_publish_unconfirmed");
-  if (!existing) {
-    new Gauge({
-      name: "events_publish_unconfirmed",
-      help: "Publishes sent and awaiting the broker's confirm",
-      registers: [registry],
-      collect() {
-        this.set(unconfirmed());
-      },
-    });
+  let sources = unconfirmedSources.get(registry);
+  if (!sources) {
+    const live = new Set<() => number>();
+    sources = live;
+    unconfirmedSources.set(registry, live);
+    if (!registry.getSingleMetric("events_publish_unconfirmed")) {
+      new Gauge({
+        name: "events_publish_unconfirmed",
+        help: "Publishes sent and awaiting the broker's confirm",
+        registers: [registry],
+        collect() {
+          let total = 0;
+          for (const source of live) total += source();
+          this.set(total);
+        },
+      });
+    }
   }
+  sources.add(unconfirmed);
+  const mine = sources;
   return {
     ...shared,
     poison: (queue) => poison.inc({ queue }),
@@ -76,5 +90,6 @@ export function createRabbitMetrics(registry: Registry = register, unconfirmed: 
     publishFailed: (reason) => publishFailures.inc({ reason }),
     reconnected: () => reconnects.inc(),
     setConnected: (value) => connected.set(value ? 1 : 0),
+    dispose: () => mine.delete(unconfirmed),
   };
 }

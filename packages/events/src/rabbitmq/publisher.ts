@@ -1,4 +1,4 @@
-import type { ConfirmChannel, Options } from "amqplib";
+import type { Options } from "amqplib";
 import { Fifo } from "../in-process/queue.ts";
 
 /** One message to publish. */
@@ -7,6 +7,18 @@ export interface OutgoingMessage {
   routingKey: string;
   body: Buffer;
   options: Options.Publish;
+}
+
+/** The part of amqplib's `ConfirmChannel` the publisher uses (a fake in unit tests). */
+export interface PublishChannel {
+  publish(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: Options.Publish,
+    callback: (err: unknown) => void,
+  ): boolean;
+  on(event: "drain", listener: () => void): unknown;
 }
 
 /** Why a publish was not confirmed; the caller (the outbox) keeps the event and retries. */
@@ -53,10 +65,12 @@ interface Pending {
  * a rejected message may still have reached the broker, which the consumers' inbox tolerates.
  */
 export class ConfirmPublisher {
-  private channel: ConfirmChannel | undefined;
+  private channel: PublishChannel | undefined;
   private blocked = false;
   private closed = false;
   private seq = 0;
+  /** Queued items not yet written or failed (the FIFO also holds settled ones until they reach its head). */
+  private waiting = 0;
   private readonly queue = new Fifo<Queued>();
   private readonly pending = new Map<number, Pending>();
   private readonly sweeper: ReturnType<typeof setInterval>;
@@ -69,7 +83,7 @@ export class ConfirmPublisher {
 
   /** Messages sent and awaiting a confirm plus those queued behind the window. */
   get outstanding(): number {
-    return this.pending.size + this.queue.length;
+    return this.pending.size + this.waiting;
   }
 
   /** Messages sent and awaiting a confirm. */
@@ -83,7 +97,7 @@ export class ConfirmPublisher {
   }
 
   /** Publishes on `channel` from now on (after a (re)connect). */
-  attach(channel: ConfirmChannel): void {
+  attach(channel: PublishChannel): void {
     this.channel = channel;
     this.blocked = false;
     channel.on("drain", () => {
@@ -98,7 +112,7 @@ export class ConfirmPublisher {
    * The channel is gone: everything awaiting a confirm fails now (amqplib may report it too; the first
    * report wins), and queued messages wait up to `waitMs` for the next channel.
    */
-  detach(channel: ConfirmChannel | undefined, why: string): void {
+  detach(channel: PublishChannel | undefined, why: string): void {
     if (channel && this.channel !== channel) return;
     this.channel = undefined;
     this.blocked = false;
@@ -113,6 +127,7 @@ export class ConfirmPublisher {
     return new Promise<void>((resolve, reject) => {
       const item: Queued = { message, resolve, reject, timer: undefined, done: false };
       this.queue.push(item);
+      this.waiting++;
       if (!this.channel) this.armWait(item);
       this.pump();
     });
@@ -159,6 +174,7 @@ export class ConfirmPublisher {
   private fail(item: Queued, error: PublishError): void {
     if (item.done) return;
     item.done = true;
+    this.waiting--;
     clearTimeout(item.timer);
     this.opts.onFailure?.(error);
     item.reject(error);
@@ -170,12 +186,13 @@ export class ConfirmPublisher {
       if (!item) return;
       if (item.done) continue;
       item.done = true;
+      this.waiting--;
       clearTimeout(item.timer);
       this.write(this.channel, item);
     }
   }
 
-  private write(channel: ConfirmChannel, item: Queued): void {
+  private write(channel: PublishChannel, item: Queued): void {
     const seq = ++this.seq;
     const settle = (error?: PublishError) => {
       if (!this.pending.delete(seq)) return;

@@ -1,7 +1,6 @@
 import { hostname } from "node:os";
-import { context, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
+import { SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
 import { type EventEnvelope, InvalidEventError, parseEvent } from "@payments/contracts";
-import { extractContext, injectTraceparent } from "@payments/service-kit";
 import type { ChannelModel } from "amqplib";
 import type {
   EventBus,
@@ -12,7 +11,7 @@ import type {
   Subscription,
 } from "../bus/index.ts";
 import { assertSubscription, resolveSubscribeOptions, retryDelayFor } from "../bus/index.ts";
-import { RabbitConnection } from "./connection.ts";
+import { type ConnectionState, RabbitConnection } from "./connection.ts";
 import { QueueConsumer } from "./consumer.ts";
 import { createRabbitMetrics, type RabbitMetrics } from "./metrics.ts";
 import { type RabbitBusOptions, type ResolvedRabbitBusOptions, resolveRabbitBusOptions } from "./options.ts";
@@ -25,12 +24,13 @@ import {
   type Topology,
   type TopologySettings,
 } from "./topology.ts";
+import { startPublishSpan } from "./tracing.ts";
 
 /** The RabbitMQ {@link EventBus}, plus what tests, benchmarks and operators need. */
 export interface RabbitBus extends EventBus {
   readonly kind: "rabbitmq";
-  /** "connecting" | "connected" | "reconnecting" | "closed". */
-  readonly state: string;
+  /** Where the broker connection is: connecting, connected, reconnecting, closed. */
+  readonly state: ConnectionState;
   /** Publishes raw bytes on the exchange with `routingKey`, unvalidated, as a foreign producer would. */
   publishRaw(routingKey: string, body: string): Promise<void>;
   /** Everything this bus has declared (exchanges, queues, bindings), including closed subscriptions'. */
@@ -73,21 +73,7 @@ class RabbitEventBus implements RabbitBus {
       name: "event_bus",
       critical: settings.critical,
       timeoutMs: 1_000,
-      run: async () => {
-        const state = this.connection.state;
-        if (state !== "connected") {
-          const why = this.connection.lastError ? `: ${this.connection.lastError}` : "";
-          throw new Error(`RabbitMQ ${state}${why}`);
-        }
-        if (this.connection.blockedReason)
-          throw new Error(`RabbitMQ blocks publishing: ${this.connection.blockedReason}`);
-        return {
-          kind: this.kind,
-          state,
-          subscriptions: this.consumers.size,
-          unconfirmed: this.publisher.unconfirmed,
-        };
-      },
+      run: () => this.health(),
     };
     this.connection = new RabbitConnection({
       url: opts.url,
@@ -99,8 +85,7 @@ class RabbitEventBus implements RabbitBus {
       onConnected: (model, reconnect) => {
         this.metrics.setConnected(true);
         if (reconnect) this.metrics.reconnected();
-        // Subscriptions added while `setup` ran were not in its loop.
-        for (const consumer of this.consumers) this.restart(consumer, model);
+        for (const consumer of this.consumers) this.startConsumer(consumer, model);
       },
       onDisconnected: (error) => {
         this.metrics.setConnected(false);
@@ -109,11 +94,31 @@ class RabbitEventBus implements RabbitBus {
     });
   }
 
-  get state(): string {
+  /** The probe: throws unless connected and not blocked by a resource alarm. */
+  private async health(): Promise<Record<string, unknown>> {
+    const state = this.connection.state;
+    if (state !== "connected") {
+      const why = this.connection.lastError ? `: ${this.connection.lastError}` : "";
+      throw new Error(`RabbitMQ ${state}${why}`);
+    }
+    if (this.connection.blockedReason)
+      throw new Error(`RabbitMQ blocks publishing: ${this.connection.blockedReason}`);
+    return {
+      kind: this.kind,
+      state,
+      subscriptions: this.consumers.size,
+      unconfirmed: this.publisher.unconfirmed,
+    };
+  }
+
+  get state(): ConnectionState {
     return this.connection.state;
   }
 
-  /** Declares the exchanges, opens the confirm channel and restarts every consumer on a new connection. */
+  /**
+   * Declares the exchanges and opens the confirm channel on a new connection. Consumers start after it,
+   * each on its own: one subscription the broker refuses must not keep the whole connection down.
+   */
   private async setup(model: ChannelModel): Promise<void> {
     const channel = await model.createChannel();
     try {
@@ -132,14 +137,20 @@ class RabbitEventBus implements RabbitBus {
         this.connection.reset("publisher channel closed");
     });
     this.publisher.attach(confirm);
-    for (const consumer of this.consumers) await consumer.start(model);
   }
 
-  private restart(consumer: QueueConsumer, model: ChannelModel): void {
+  /**
+   * Starts `consumer` on `model`. A failure while that connection is still up is the broker refusing the
+   * declaration (a queue exists with other arguments): retrying cannot fix it, so the first `subscribe()`
+   * fails with it. A failure because the connection dropped is left to the next connection.
+   */
+  private startConsumer(consumer: QueueConsumer, model: ChannelModel): void {
     consumer.start(model).catch((error: unknown) => {
+      if (this.connection.current() !== model) return;
+      consumer.refuse(error);
       this.logger.error(
         { queue: consumer.queue, err: error instanceof Error ? error.message : String(error) },
-        "event bus: could not restart a consumer",
+        "event bus: RabbitMQ refused a subscription",
       );
     });
   }
@@ -149,27 +160,7 @@ class RabbitEventBus implements RabbitBus {
     const parsed = parseEvent(event);
     if (!parsed.ok) throw new InvalidEventError(parsed.reason);
     const valid = parsed.event;
-    // The envelope's traceparent is the producing request's; the publish span joins that trace even when the
-    // outbox relay publishes long after the request ended.
-    const parent = valid.traceparent ? extractContext({ traceparent: valid.traceparent }) : context.active();
-    const span = this.tracer.startSpan(
-      `publish ${valid.type}`,
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          "messaging.system": "rabbitmq",
-          "messaging.operation.type": "send",
-          "messaging.destination.name": this.settings.exchange,
-          "messaging.rabbitmq.destination.routing_key": valid.type,
-          "messaging.message.id": valid.id,
-        },
-      },
-      parent,
-    );
-    const headers: Record<string, string> = {};
-    context.with(trace.setSpan(parent, span), () => injectTraceparent(headers));
-    // Without a registered propagator nothing was injected: pass the producer's context on unchanged.
-    if (!headers.traceparent && valid.traceparent) headers.traceparent = valid.traceparent;
+    const { span, headers } = startPublishSpan(this.tracer, this.settings.exchange, valid);
     try {
       await this.publisher.send({
         exchange: this.settings.exchange,
@@ -240,19 +231,14 @@ class RabbitEventBus implements RabbitBus {
     });
     this.consumers.add(consumer);
     const model = this.connection.current();
-    if (model) {
-      try {
-        await consumer.start(model);
-      } catch (error) {
-        // Still the same connection: the broker refused the declaration (arguments differ from an existing
-        // queue's), which retrying cannot fix. Otherwise the connection dropped and its successor binds it.
-        if (this.connection.current() === model) {
-          this.consumers.delete(consumer);
-          throw error;
-        }
-      }
+    if (model) this.startConsumer(consumer, model);
+    try {
+      await this.awaitStarted(consumer);
+    } catch (error) {
+      this.consumers.delete(consumer);
+      await consumer.stop();
+      throw error;
     }
-    if (!consumer.consuming) await this.awaitBound(consumer);
     return {
       close: async () => {
         this.consumers.delete(consumer);
@@ -261,15 +247,15 @@ class RabbitEventBus implements RabbitBus {
     };
   }
 
-  private async awaitBound(consumer: QueueConsumer): Promise<void> {
+  /** Waits for the consumer's first start; rejects if the broker refused it. */
+  private async awaitStarted(consumer: QueueConsumer): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const bound = await Promise.race([
-      consumer.bound.then(() => true),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), this.settings.subscribeWaitMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    const waited = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.settings.subscribeWaitMs);
+    });
+    const bound = await Promise.race([consumer.started.then(() => true), waited]).finally(() =>
+      clearTimeout(timer),
+    );
     if (!bound) {
       this.logger.warn(
         { queue: consumer.queue, waited_ms: this.settings.subscribeWaitMs },
@@ -284,7 +270,7 @@ class RabbitEventBus implements RabbitBus {
     setTimeout(() => {
       const model = this.connection.current();
       if (this.closed || !model || !this.consumers.has(consumer) || consumer.consuming) return;
-      this.restart(consumer, model);
+      this.startConsumer(consumer, model);
     }, 500);
   }
 
@@ -313,6 +299,7 @@ class RabbitEventBus implements RabbitBus {
     this.publisher.close();
     await this.connection.close();
     this.metrics.setConnected(false);
+    this.metrics.dispose();
   }
 }
 

@@ -1,4 +1,5 @@
-import { connect } from "amqplib";
+import { afterEach } from "bun:test";
+import { type Channel, connect } from "amqplib";
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import type { EventBusHarness } from "../contract/harness.ts";
@@ -25,6 +26,19 @@ export function captureLogger() {
 /** A name unique to one test run, so parallel runs on a shared broker never touch each other's objects. */
 export function uniqueName(label: string): string {
   return `test.${label}.${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** Runs `fn` with a channel on a connection of its own, closed afterwards (tests and benchmarks). */
+export async function withAmqpChannel<T>(url: string, fn: (channel: Channel) => Promise<T>): Promise<T> {
+  const model = await connect(url);
+  model.on("error", () => {});
+  try {
+    const channel = await model.createChannel();
+    channel.on("error", () => {});
+    return await fn(channel);
+  } finally {
+    await model.close().catch(() => {});
+  }
 }
 
 /** Deletes the queues and exchanges of `topology` (best effort: a missing one is fine). */
@@ -110,6 +124,47 @@ export async function makeRabbitHarness(
       await bus.close();
       await admin.close();
       await deleteTopology(url, bus.topology());
+    },
+  };
+}
+
+/**
+ * Per-test buses on the shared broker, each on an exchange of its own; registers an `afterEach` (call it
+ * inside a `describe`) that closes them and deletes what they and the test declared.
+ */
+export function busFixture(url: string) {
+  const buses: RabbitBus[] = [];
+  const extraQueues: string[] = [];
+  afterEach(async () => {
+    for (const bus of buses.splice(0)) {
+      await bus.close();
+      await deleteTopology(url, bus.topology());
+    }
+    const queues = extraQueues.splice(0);
+    await withAmqpChannel(url, async (channel) => {
+      for (const queue of queues) await channel.deleteQueue(queue).catch(() => {});
+    });
+  });
+  return {
+    /** A bus with a captured logger and its own registry, closed and deleted after the test. */
+    makeBus(extra: Partial<RabbitBusOptions> = {}) {
+      const { logger, lines } = captureLogger();
+      const registry = new Registry();
+      const bus = createRabbitBus({ url, logger, registry, exchange: uniqueName("bus"), ...extra });
+      buses.push(bus);
+      return { bus, lines, registry };
+    },
+    /** Deletes `queue` after the test (one the test declared itself). */
+    removeAfter(queue: string) {
+      extraQueues.push(queue);
+    },
+    /** A raw channel on a connection of its own; close the model when done. */
+    async rawChannel() {
+      const model = await connect(url);
+      model.on("error", () => {});
+      const channel = await model.createChannel();
+      channel.on("error", () => {});
+      return { model, channel };
     },
   };
 }
