@@ -1,0 +1,1 @@
+export { type PrivateBroker, privateBrokerScripts, startPrivateBroker } from "./private-broker.ts";
