@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
 import { type EventEnvelope, InvalidEventError, parseEvent } from "@payments/contracts";
+import { extractContext } from "@payments/service-kit";
 import type { Registry } from "prom-client";
 import type {
   DeadLetter,
@@ -32,6 +34,8 @@ export interface InProcessBusOptions {
   logger: LoggerLike;
   /** Where the bus counters go (default: prom-client's global registry). */
   registry?: Registry;
+  /** Tracer for `process <type>` spans (default: the global provider's). */
+  tracer?: Tracer;
 }
 
 function errorMessage(error: unknown): string {
@@ -54,7 +58,8 @@ class InProcessEventBus implements InProcessBus {
 
   constructor(
     private readonly logger: LoggerLike,
-    registry?: Registry,
+    registry: Registry | undefined,
+    private readonly tracer: Tracer,
   ) {
     this.metrics = createBusMetrics(registry);
     this.probe = {
@@ -177,10 +182,28 @@ class InProcessEventBus implements InProcessBus {
       return;
     }
     const event = parsed.event;
+    // Like the RabbitMQ consumer: the handler runs in a `process <type>` span continuing the producer's
+    // trace, so what it publishes (through the outbox) carries the originating request's trace id.
+    const parent = event.traceparent ? extractContext({ traceparent: event.traceparent }) : ROOT_CONTEXT;
+    const span = this.tracer.startSpan(
+      `process ${event.type}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          "messaging.system": "in-process",
+          "messaging.destination.name": queue.name,
+          "messaging.message.id": event.id,
+        },
+      },
+      parent,
+    );
     try {
-      await consumer.handler(event, { queue: queue.name, attempt, redelivered: attempt > 1 });
+      await context.with(trace.setSpan(parent, span), () =>
+        consumer.handler(event, { queue: queue.name, attempt, redelivered: attempt > 1 }),
+      );
       this.metrics.consumed(queue.name, event.type, "ack");
     } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
       const reason = errorMessage(error);
       if (attempt >= consumer.options.maxAttempts) {
         this.deadLetter(queue, message, event, reason);
@@ -193,6 +216,8 @@ class InProcessEventBus implements InProcessBus {
         "event handler failed; will retry",
       );
       this.scheduleRetry(queue, message, delay);
+    } finally {
+      span.end();
     }
   }
 
@@ -286,5 +311,9 @@ class InProcessEventBus implements InProcessBus {
  * RabbitMQ bus, in memory of this one process. Logs once that it is not for production.
  */
 export function createInProcessBus(opts: InProcessBusOptions): InProcessBus {
-  return new InProcessEventBus(opts.logger, opts.registry);
+  return new InProcessEventBus(
+    opts.logger,
+    opts.registry,
+    opts.tracer ?? trace.getTracer("@payments/events"),
+  );
 }
