@@ -1,0 +1,153 @@
+/**
+ * The edge image's Caddyfile (infra/docker/frontends.Caddyfile), run with Debian's Caddy against built-looking
+ * frontends in a temp dir and a stand-in gateway: the shell at / with the single-page-app fallback, remotes at
+ * /remotes/<name>/, cache headers, /api and /ws proxied, /metrics never exposed. Caddy is installed by .ci/run;
+ * without it the suite fails under CI and is reported as not run locally.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { isCI } from "@payments/testing";
+import { freePort, root } from "./support/platform.ts";
+
+const caddy = Bun.which("caddy");
+if (!caddy && !isCI)
+  console.warn("infra/test/edge.test.ts: caddy not installed (apt-get install caddy); not run");
+
+const FILES: Record<string, string> = {
+  "shell/index.html": "<!doctype html><title>shell</title>",
+  "shell/sw.js": "// service worker",
+  "shell/assets/index-Ab12Cd34.js": "console.log('shell')",
+  "remotes/auth/remoteEntry.js": "export const remote = 'auth';",
+  "remotes/auth/assets/login-Zx98Yw76.js": "export {}",
+  "remotes/payments/remoteEntry.js": "export const remote = 'payments';",
+};
+
+describe.if(Boolean(caddy) || isCI)("edge (frontends.Caddyfile)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "edge-"));
+  const ports = { plain: freePort(), https: freePort(), http: freePort(), health: freePort() };
+  const gatewayHits: string[] = [];
+  let gateway: ReturnType<typeof Bun.serve> | undefined;
+  let proc: Bun.Subprocess | undefined;
+  const base = `http://127.0.0.1:${ports.plain}`;
+
+  beforeAll(async () => {
+    if (!caddy) throw new Error("caddy is required under CI (apt-get install caddy)");
+    for (const [file, body] of Object.entries(FILES)) {
+      mkdirSync(dirname(join(dir, "srv", file)), { recursive: true });
+      writeFileSync(join(dir, "srv", file), body);
+    }
+    gateway = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch(req, server) {
+        const url = new URL(req.url);
+        gatewayHits.push(url.pathname);
+        if (url.pathname === "/ws" && server.upgrade(req, { data: undefined })) return undefined;
+        return Response.json({ gateway: url.pathname });
+      },
+      websocket: {
+        message(ws, message) {
+          ws.send(`echo:${message}`);
+        },
+      },
+    });
+    proc = Bun.spawn(
+      [caddy, "run", "--adapter", "caddyfile", "--config", "infra/docker/frontends.Caddyfile"],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          XDG_DATA_HOME: join(dir, "data"),
+          XDG_CONFIG_HOME: join(dir, "config"),
+          FRONTENDS_ROOT: join(dir, "srv"),
+          GATEWAY_UPSTREAMS: `127.0.0.1:${gateway.port}`,
+          SITE_ADDRESS: "localhost",
+          CADDY_ADMIN: "off",
+          CADDY_PLAIN_PORT: String(ports.plain),
+          CADDY_HTTPS_PORT: String(ports.https),
+          CADDY_HTTP_PORT: String(ports.http),
+          CADDY_HEALTH_PORT: String(ports.health),
+        },
+        stdout: "ignore",
+        stderr: "pipe",
+      },
+    );
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${ports.health}/`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (Date.now() > deadline || proc.exitCode !== null) {
+        throw new Error(`caddy did not start: ${await new Response(proc.stderr as ReadableStream).text()}`);
+      }
+      await Bun.sleep(100);
+    }
+  }, 30_000);
+
+  afterAll(async () => {
+    proc?.kill("SIGTERM");
+    await proc?.exited;
+    gateway?.stop(true);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("serves the shell at / and at client-side routes, revalidated on every load", async () => {
+    for (const path of ["/", "/payments/pay_01J0000000", "/account/sessions"]) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("<title>shell</title>");
+      expect(res.headers.get("cache-control")).toBe("no-cache");
+    }
+  });
+
+  it("caches hashed assets forever and answers 404 for a missing one", async () => {
+    const asset = await fetch(`${base}/assets/index-Ab12Cd34.js`);
+    expect(await asset.text()).toBe("console.log('shell')");
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect((await fetch(`${base}/assets/gone-Ab12Cd34.js`)).status).toBe(404);
+  });
+
+  it("serves each remote at /remotes/<name>/, its entry revalidated, and 404 for what is not there", async () => {
+    const entry = await fetch(`${base}/remotes/auth/remoteEntry.js`);
+    expect(await entry.text()).toBe("export const remote = 'auth';");
+    expect(entry.headers.get("cache-control")).toBe("no-cache");
+    const asset = await fetch(`${base}/remotes/auth/assets/login-Zx98Yw76.js`);
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(await (await fetch(`${base}/remotes/payments/remoteEntry.js`)).text()).toContain("payments");
+    expect((await fetch(`${base}/remotes/auth/missing.js`)).status).toBe(404);
+    expect((await fetch(`${base}/remotes/nope/remoteEntry.js`)).status).toBe(404);
+  });
+
+  it("proxies the API and health routes to the gateway, but never /metrics", async () => {
+    expect(await (await fetch(`${base}/api/payments?limit=1`)).json()).toEqual({ gateway: "/api/payments" });
+    expect(await (await fetch(`${base}/health/ready`)).json()).toEqual({ gateway: "/health/ready" });
+    const metrics = await fetch(`${base}/metrics`);
+    expect(metrics.status).toBe(404);
+    expect(gatewayHits).not.toContain("/metrics");
+  });
+
+  it("proxies the WebSocket", async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${ports.plain}/ws`);
+    const reply = await new Promise<string>((resolve, reject) => {
+      ws.onopen = () => ws.send("ping");
+      ws.onmessage = (e) => resolve(String(e.data));
+      ws.onerror = () => reject(new Error("websocket failed"));
+    });
+    ws.close();
+    expect(reply).toBe("echo:ping");
+  });
+
+  it("serves the same site over HTTPS with its own certificate, with HSTS", async () => {
+    const res = await fetch(`https://127.0.0.1:${ports.https}/`, {
+      headers: { host: "localhost" },
+      // Caddy's local CA is made fresh for this run; trusting it is beside the point here.
+      tls: { rejectUnauthorized: false, serverName: "localhost" },
+    });
+    expect(await res.text()).toContain("<title>shell</title>");
+    expect(res.headers.get("strict-transport-security")).toContain("max-age=31536000");
+  });
+});
