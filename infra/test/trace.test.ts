@@ -139,12 +139,9 @@ describe.if(Boolean(rabbitmqUrl) || isCI)("one trace from the browser to the Web
     expect(parentOf(server)?.service).toBe("gateway");
   });
 
-  // NOT YET: the RabbitMQ bus records `publish <type>` / `process <type>` spans with the global OpenTelemetry
-  // tracer, and no service registers a global provider (each passes its own tracer explicitly, ARCHITECTURE
-  // §9), so those spans are never exported; nor does the gateway record a span for the WebSocket push. The
-  // trace id does travel (the pushed event carries it, asserted above). These two become `it` once
-  // packages/platform gives the bus an exporting tracer and the gateway's hub spans its dispatch.
-  it.todo("publishes payment.created (outbox relay → RabbitMQ) under the payments request", () => {
+  // The bus records `publish <type>` / `process <type>` with the process's shared tracer (packages/platform)
+  // and the gateway's hub spans each fan-out, so the tree continues through the broker to the socket.
+  it("publishes payment.created (outbox relay → RabbitMQ) under the payments request", () => {
     const publish = spans.find((s) => s.kind === SPAN_KIND.producer && s.name.includes("payment.created"));
     expect(publish, describeSpans().join("\n")).toBeDefined();
     let up = parentOf(publish);
@@ -152,7 +149,7 @@ describe.if(Boolean(rabbitmqUrl) || isCI)("one trace from the browser to the Web
     expect(up?.service).toBe("payments");
   });
 
-  it.todo("consumes it under the publish span in every consuming queue, and the gateway pushes it", () => {
+  it("consumes it under the publish span in every consuming queue, and the gateway pushes it", () => {
     const publish = spans.find((s) => s.kind === SPAN_KIND.producer && s.name.includes("payment.created"));
     const consumers = spans.filter(
       (s) => s.kind === SPAN_KIND.consumer && s.parentSpanId === publish?.spanId,

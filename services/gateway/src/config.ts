@@ -40,7 +40,12 @@ export const gatewayEnv = commonEnv.extend({
    */
   GATEWAY_TRUSTED_PROXIES: z
     .string()
-    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .default(["127.0.0.1", "::1", "::ffff:127.0.0.1"]),
   /** Milliseconds before an upstream call is abandoned with 503. */
   GATEWAY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),

@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import { createJwtVerifier } from "@payments/auth-verify";
 import { newId } from "@payments/contracts";
 import {
@@ -46,10 +47,10 @@ async function startRealtime(
   config: GatewayConfig,
   authUrl: string,
   infra: SharedInfra,
-  logger: Logger,
-  registry: Registry,
+  observability: { logger: Logger; registry: Registry; tracer: Tracer },
 ): Promise<RealtimeDeps> {
-  const hub = createRealtimeHub({ logger, registry, heartbeatMs: config.GATEWAY_HEARTBEAT_MS });
+  const { logger, registry, tracer } = observability;
+  const hub = createRealtimeHub({ logger, registry, tracer, heartbeatMs: config.GATEWAY_HEARTBEAT_MS });
   const revokedSessions = createRevokedSessions();
   const subscription = await infra.bus.subscribe(
     `gateway.${newId("evt").slice(4)}`,
@@ -94,7 +95,9 @@ export const service: ServiceDefinition = {
       infra,
       async build({ logger, tracer, registry }) {
         const authUrl = upstreams.get("auth");
-        const realtime = authUrl ? await startRealtime(config, authUrl, infra, logger, registry) : undefined;
+        const realtime = authUrl
+          ? await startRealtime(config, authUrl, infra, { logger, registry, tracer })
+          : undefined;
         const { app } = createApp({
           logger,
           tracer,

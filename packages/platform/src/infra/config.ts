@@ -8,6 +8,8 @@ import { z } from "zod";
 export const infraEnv = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   RABBITMQ_URL: z.url({ protocol: /^amqps?$/ }).optional(),
+  /** Also read here: the shared bus records its publish/process spans with the process's own tracer. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
 export type InfraEnv = z.infer<typeof infraEnv>;

@@ -1,6 +1,7 @@
+import type { Tracer } from "@opentelemetry/api";
 import { type Cache, createCache } from "@payments/cache";
 import { createInProcessBus, type EventBus } from "@payments/events";
-import type { Logger, Shutdown } from "@payments/service-kit";
+import { initTracing, type Logger, type Shutdown } from "@payments/service-kit";
 import { Registry } from "prom-client";
 import type { InfraEnv } from "./config.ts";
 
@@ -19,6 +20,8 @@ export interface SharedInfra {
    * (`Registry.merge`), so each service's /metrics also shows the bus it publishes through.
    */
   readonly registry: Registry;
+  /** The process's tracer for shared adapters (the bus's publish/process spans). */
+  readonly tracer: Tracer;
   /** A cache namespaced for one service, on Redis when REDIS_URL is set, in memory otherwise. */
   cacheFor(service: string, registry: Registry): Cache;
   /** Human-readable list of which adapters are embedded and which are real, for the start banner. */
@@ -30,9 +33,14 @@ export async function createSharedInfra(
   env: InfraEnv,
   logger: Logger,
   shutdown: Shutdown,
+  /** `service.name` of the shared adapters' spans: the service in the real mode, "platform" embedded. */
+  processName = "platform",
 ): Promise<SharedInfra> {
   const registry = new Registry();
-  const bus = await createBus(env, logger, registry);
+  // Added before the bus, so it is closed after it (closers run in reverse) and flushes its last spans.
+  const tracing = initTracing({ service: processName, otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
+  shutdown.add("shared tracing", () => tracing.shutdown());
+  const bus = await createBus(env, logger, registry, tracing.tracer);
   shutdown.add("event bus", () => bus.close());
   const caches: Cache[] = [];
   shutdown.add("caches", async () => {
@@ -44,6 +52,7 @@ export async function createSharedInfra(
     logger,
     env,
     registry,
+    tracer: tracing.tracer,
     cacheFor(service, registry) {
       const cache = createCache({ redisUrl: env.REDIS_URL, namespace: service, registry, logger });
       caches.push(cache);
@@ -58,11 +67,16 @@ export async function createSharedInfra(
   };
 }
 
-async function createBus(env: InfraEnv, logger: Logger, registry: Registry): Promise<EventBus> {
+async function createBus(
+  env: InfraEnv,
+  logger: Logger,
+  registry: Registry,
+  tracer: Tracer,
+): Promise<EventBus> {
   if (env.RABBITMQ_URL) {
     // The RabbitMQ adapter is loaded lazily so the embedded default never opens an AMQP client.
     const { createRabbitBus } = await import("@payments/events");
-    return createRabbitBus({ url: env.RABBITMQ_URL, logger, registry });
+    return createRabbitBus({ url: env.RABBITMQ_URL, logger, registry, tracer });
   }
-  return createInProcessBus({ logger, registry });
+  return createInProcessBus({ logger, registry, tracer });
 }

@@ -14,7 +14,7 @@ export async function runStandalone(
   const logger = createLogger({ service: service.name });
   const shutdown = createShutdown(logger);
   shutdown.listen();
-  const infra = await createSharedInfra(env, logger, shutdown);
+  const infra = await createSharedInfra(env, logger, shutdown, service.name);
   const running = await service.start(infra, upstreams);
   logger.info({ url: running.url, adapters: infra.describe() }, `${service.name} listening`);
   return running;

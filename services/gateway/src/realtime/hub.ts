@@ -1,3 +1,4 @@
+import { SpanKind, type Tracer, trace } from "@opentelemetry/api";
 import type { EventEnvelope } from "@payments/contracts";
 import type { Logger } from "@payments/service-kit";
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
@@ -23,6 +24,8 @@ export interface SocketData {
 export interface HubOptions {
   logger: Logger;
   registry: Registry;
+  /** The gateway's tracer: each fan-out is a `ws push <type>` span under the consumer span. */
+  tracer?: Tracer;
   /** Ping interval; a socket that has not answered the previous ping by the next one is closed. */
   heartbeatMs?: number;
   /** Bytes queued for one socket before it is dropped (it alone, not the others slowed down). */
@@ -41,6 +44,7 @@ export const CLOSE_HEARTBEAT_MISSED = 4002;
  */
 export function createRealtimeHub(opts: HubOptions) {
   const heartbeatMs = opts.heartbeatMs ?? 30_000;
+  const tracer = opts.tracer ?? trace.getTracer("gateway-realtime");
   const registers = [opts.registry];
   const connections = new Gauge({ name: "ws_connections", help: "Open WebSocket connections", registers });
   const sent = new Counter({ name: "ws_messages_total", help: "Messages published to rooms", registers });
@@ -162,10 +166,23 @@ export function createRealtimeHub(opts: HubOptions) {
     },
     /** Fans one event out to its rooms; closes the sockets of revoked sessions. */
     dispatch(event: EventEnvelope): void {
-      const learnt = partiesFromEvent(event);
-      if (learnt) parties.set(learnt[0], learnt[1]);
-      for (const room of roomsForEvent(event)) publish(room, event);
-      if (event.type === "session.revoked") closeSessions(event.data.session_ids);
+      const rooms = roomsForEvent(event);
+      const span = tracer.startSpan(`ws push ${event.type}`, {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          "messaging.system": "websocket",
+          "messaging.message.id": event.id,
+          "ws.rooms": rooms.length,
+        },
+      });
+      try {
+        const learnt = partiesFromEvent(event);
+        if (learnt) parties.set(learnt[0], learnt[1]);
+        for (const room of rooms) publish(room, event);
+        if (event.type === "session.revoked") closeSessions(event.data.session_ids);
+      } finally {
+        span.end();
+      }
     },
     openSockets(): number {
       return sockets.size;

@@ -30,7 +30,12 @@ export function clientAddress(c: Context, trusted: ReadonlySet<string>): string 
     peer = undefined;
   }
   if (trusted.has("*") || (peer !== undefined && trusted.has(peer))) {
-    const forwarded = c.req.header("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean).at(-1);
+    const forwarded = c.req
+      .header("x-forwarded-for")
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .at(-1);
     return forwarded ?? peer;
   }
   return peer;
