@@ -132,6 +132,8 @@ describe(`my profile (${adapters})`, () => {
     ["javascript avatar", { avatar_url: "javascript:alert(1)" }, "avatar_url"],
     ["avatar on an IP", { avatar_url: "https://10.0.0.1/a.png" }, "avatar_url"],
     ["avatar with credentials", { avatar_url: "https://u:p@cdn.example.com/a.png" }, "avatar_url"],
+    ["avatar that is not a URL at all", { avatar_url: "not a url" }, "avatar_url"],
+    ["bio with a NUL character", { bio: "a\u0000b" }, "bio"],
     ["phone with spaces", { phone: "+44 7700 900123" }, "phone"],
     ["phone without +", { phone: "447700900123" }, "phone"],
     ["phone too long", { phone: "+1234567890123456" }, "phone"],

@@ -54,6 +54,22 @@ describe("validate", () => {
     expect((await errorOf(await app.request("/items/itm_1"))).param).toBe("idempotency-key");
   });
 
+  test("a NUL character anywhere in a valid body is refused with 400 naming the field (Postgres cannot store it)", async () => {
+    const app = setup();
+    const Body = z.object({ note: z.object({ lines: z.array(z.string().max(50)) }) });
+    app.post("/notes", validate("json", Body), (c) => c.json(c.req.valid("json")));
+    const post = (body: unknown) =>
+      app.request("/notes", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ note: { lines: ["fine"] } })).status).toBe(200);
+    const res = await post({ note: { lines: ["fine", "bad\u0000"] } });
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).param).toBe("note.lines.1");
+  });
+
   test("nested paths are joined with dots", async () => {
     const app = setup();
     const Body = z.object({ items: z.array(z.object({ amount: z.number() })).max(10) });

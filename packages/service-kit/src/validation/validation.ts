@@ -34,7 +34,33 @@ export function validate<
 >(target: T, schema: S) {
   return validator<S, T, E, P>(target, schema, (result) => {
     if (!result.success) throw validationError(target, result.error);
+    const nul = pathOfNul(result.data, []);
+    if (nul !== undefined) {
+      throw validationError(target, [{ message: "must not contain NUL characters", path: nul }]);
+    }
   });
+}
+
+/**
+ * Path of the first string containing U+0000, or undefined. Postgres text cannot hold it, so without this
+ * check such input would pass validation and fail in the database as a 500 instead of a 400.
+ */
+function pathOfNul(value: unknown, path: string[]): string[] | undefined {
+  if (typeof value === "string") return value.includes("\u0000") ? path : undefined;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = pathOfNul(item, [...path, String(i)]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const found = pathOfNul(key, [...path, key]) ?? pathOfNul(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Turns schema issues into the 400 the client sees: the first issue, with its field path as `param`. */

@@ -35,11 +35,14 @@ export type Address = z.infer<typeof addressSchema>;
 export const avatarUrlSchema = z
   .url({ protocol: /^https$/, hostname: z.regexes.domain, error: "must be an https URL on a domain name" })
   .max(2048)
+  // zod's url check and WHATWG URL disagree on some inputs: anything URL cannot parse is refused here,
+  // never thrown (a throw inside a refinement would be a 500).
+  .refine((u) => URL.canParse(u), "must be an https URL on a domain name")
   .refine((u) => {
-    const url = new URL(u);
-    return url.username === "" && url.password === "";
+    const url = URL.parse(u);
+    return url !== null && url.username === "" && url.password === "";
   }, "must not contain credentials")
-  .transform((u) => new URL(u).href);
+  .transform((u) => URL.parse(u)?.href ?? u);
 
 /** Phone number in E.164: `+`, country code, subscriber number; 15 digits at most, no spaces. */
 export const phoneSchema = z
