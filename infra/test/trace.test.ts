@@ -93,23 +93,27 @@ describe.if(Boolean(rabbitmqUrl) || isCI)("one trace from the browser to the Web
       }),
     ]);
     ws.close();
-    // The HTTP spans first; then, briefly, the spans of the event's way to the WebSocket (the gateway's span
-    // under a consumer span), so that whatever arrived is judged by the assertions below.
+    // Spans arrive in batches from several exporters; wait (bounded) until the tree the assertions below
+    // judge is complete: payment.created consumed by payments, admin and this gateway, and no span whose
+    // parent has not arrived. If it never completes, the assertions report what did arrive.
     const mine = (all: ReceivedSpan[]) => all.filter((s) => s.traceId === traceId);
-    await receiver.waitFor(
-      (all) => ["gateway", "payments"].every((svc) => mine(all).some((s) => s.service === svc)),
-      20_000,
-    );
-    spans = await receiver
-      .waitFor((all) => {
-        const consumers = new Set(
-          mine(all)
-            .filter((s) => s.kind === SPAN_KIND.consumer)
-            .map((s) => s.spanId),
-        );
-        return mine(all).some((s) => s.service === "gateway" && consumers.has(s.parentSpanId));
-      }, 3_000)
-      .catch(() => receiver.spans);
+    const complete = (all: ReceivedSpan[]) => {
+      const trace = mine(all);
+      const ids = new Set(trace.map((s) => s.spanId));
+      const publish = trace.find((s) => s.kind === SPAN_KIND.producer && s.name.includes("payment.created"));
+      const queues = trace
+        .filter((s) => s.kind === SPAN_KIND.consumer && s.parentSpanId === publish?.spanId)
+        .map((s) => String(s.attributes["messaging.consumer.group.name"]));
+      const orphans = trace.some((s) => s.parentSpanId !== browserSpanId && !ids.has(s.parentSpanId));
+      return (
+        ["gateway", "payments"].every((svc) => trace.some((s) => s.service === svc)) &&
+        queues.includes("payments") &&
+        queues.includes("admin") &&
+        queues.some((q) => q.startsWith("gateway.")) &&
+        !orphans
+      );
+    };
+    spans = await receiver.waitFor(complete, 30_000).catch(() => receiver.spans);
     spans = spans.filter((s) => s.traceId === traceId);
   }, 240_000);
 

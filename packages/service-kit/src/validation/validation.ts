@@ -34,7 +34,8 @@ export function validate<
 >(target: T, schema: S) {
   return validator<S, T, E, P>(target, schema, (result) => {
     if (!result.success) throw validationError(target, result.error);
-    const nul = pathOfNul(result.data, []);
+    // Path parameters are left to the route: an id that cannot exist is a 404 there, not a 400.
+    const nul = target === "param" ? undefined : pathOfNul(result.data, []);
     if (nul !== undefined) {
       throw validationError(target, [{ message: "must not contain NUL characters", path: nul }]);
     }
