@@ -6,6 +6,9 @@ export default defineConfig({
   plugins: [react()],
   define: { __REMOTE_ENTRIES__: JSON.stringify({ auth: "/a.js", payments: "/p.js", admin: "/ad.js" }) },
   test: {
+    setupFiles: ["src/test-setup.ts"],
+    // Generous: CI shares 2 cores between every suite; speed is measured in bench/, not here.
+    testTimeout: 30_000,
     environment: "happy-dom",
     include: ["src/**/*.test.{ts,tsx}", "../../packages/api-client/src/**/*.test.ts"],
     restoreMocks: true,
