@@ -1,0 +1,69 @@
+/**
+ * Playwright: journeys in Debian's Chromium through Caddy's HTTPS edge, plus the API suites (fuzzing,
+ * security) against the same running platform. `bun run e2e` from the repository root.
+ */
+import { defineConfig } from "@playwright/test";
+import { caddyCaSpkis, edgeOrigin, prepareE2eEnv } from "./support/config.ts";
+
+const env = await prepareE2eEnv();
+const edge = edgeOrigin(env);
+const spkis = caddyCaSpkis(env);
+
+/** ARCHITECTURE §12: the Debian build, flags measured to work on these machines (no sandbox as root). */
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  // Trust this run's Caddy CA (see caddyCaSpkis); nothing else is trusted beyond the system's roots.
+  ...(spkis.length > 0 ? [`--ignore-certificate-errors-spki-list=${spkis.join(",")}`] : []),
+];
+
+export default defineConfig({
+  testDir: ".",
+  outputDir: "test-results",
+  // Each journey makes users of its own, so files run side by side; two workers match the two cores the
+  // platform shares with the browsers (tests within a file run in order).
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  forbidOnly: env.ci,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  globalTimeout: 10 * 60_000,
+  reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
+  use: {
+    baseURL: edge,
+    // Caddy's `tls internal` CA is made fresh for every run: Chromium trusts it by key (launch args), and
+    // API calls from the test process verify the chain against the root file. No certificate error is ignored.
+    ignoreHTTPSErrors: false,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    video: "off",
+    launchOptions: { executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS },
+  },
+  projects: [
+    { name: "setup", testMatch: /journeys\/.*\.setup\.ts$/ },
+    { name: "customer", testMatch: /journeys\/customer\/.*\.spec\.ts$/, dependencies: ["setup"] },
+    { name: "vendor", testMatch: /journeys\/vendor\/.*\.spec\.ts$/, dependencies: ["setup"] },
+    { name: "admin", testMatch: /journeys\/admin\/.*\.spec\.ts$/, dependencies: ["setup"] },
+    { name: "shell", testMatch: /journeys\/shell\/.*\.spec\.ts$/, dependencies: ["setup"] },
+    { name: "fuzz", testMatch: /fuzz\/.*\.spec\.ts$/ },
+    { name: "security", testMatch: /security\/.*\.spec\.ts$/, dependencies: ["setup"] },
+  ],
+  webServer: {
+    command: "bun support/serve.ts",
+    url: `${edge}/health/ready`,
+    ignoreHTTPSErrors: true,
+    // PGlite initialises four databases on first start (about 9 s each here) and the frontends may build.
+    timeout: 240_000,
+    // Ports are fresh per run, so only a server started on purpose with the same E2E_* variables is reused.
+    reuseExistingServer: !env.ci,
+    stdout: "ignore",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
+  },
+});
