@@ -139,24 +139,54 @@ export const dashboardPointSchema = z.object({
 /** A {@link dashboardPointSchema} value. */
 export type DashboardPoint = z.infer<typeof dashboardPointSchema>;
 
-/** `GET /api/admin/dashboard`: headline numbers and per-minute / per-day series. */
-export const dashboardSchema = z.object({
-  generated_at: z.string().optional(),
-  active_sessions: z.number().optional(),
-  failures: z.number().optional(),
-  totals: z
-    .array(
-      z.object({
-        status: z.string(),
-        currency: z.string().optional(),
-        count: z.number(),
-        amount: z.number().optional(),
-      }),
-    )
-    .default([]),
-  per_minute: z.array(dashboardPointSchema).default([]),
-  per_day: z.array(dashboardPointSchema).default([]),
+/** One counter bucket as the admin service serves it (`series.minute` / `series.day`). */
+const seriesPointSchema = z.object({
+  bucket_start: z.string(),
+  metric: z.string(),
+  label: z.string(),
+  currency: z.string(),
+  count: z.number(),
+  amount: z.number(),
 });
+
+/** Payment transitions of a series, as chart points by status. */
+function paymentPoints(points: Array<z.infer<typeof seriesPointSchema>>): DashboardPoint[] {
+  return points
+    .filter((p) => p.metric === "payments")
+    .map((p) => ({
+      bucket: p.bucket_start,
+      status: p.label,
+      currency: p.currency,
+      count: p.count,
+      amount: p.amount,
+    }));
+}
+
+/**
+ * `GET /api/admin/dashboard` (services/admin `DashboardView`), reshaped for the dashboard page: headline
+ * totals by status, and per-minute / per-day payment transitions by status.
+ */
+export const dashboardSchema = z
+  .object({
+    generated_at: z.string().optional(),
+    payments: z.object({
+      by_status: z.array(
+        z.object({ status: z.string(), currency: z.string(), count: z.number(), amount: z.number() }),
+      ),
+    }),
+    last_24h: z.object({ failures: z.array(z.object({ count: z.number() })) }),
+    active_users: z.object({ count: z.number() }),
+    series: z.object({ minute: z.array(seriesPointSchema), day: z.array(seriesPointSchema) }),
+  })
+  .transform((d) => ({
+    generated_at: d.generated_at,
+    /** Distinct users active in the last 15 minutes (auth publishes no session-start event yet). */
+    active_sessions: d.active_users.count,
+    failures: d.last_24h.failures.reduce((n, f) => n + f.count, 0),
+    totals: d.payments.by_status,
+    per_minute: paymentPoints(d.series.minute),
+    per_day: paymentPoints(d.series.day),
+  }));
 /** A {@link dashboardSchema} value. */
 export type Dashboard = z.infer<typeof dashboardSchema>;
 
