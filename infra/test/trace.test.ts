@@ -100,7 +100,9 @@ describe.if(Boolean(rabbitmqUrl) || isCI)("one trace from the browser to the Web
     const complete = (all: ReceivedSpan[]) => {
       const trace = mine(all);
       const ids = new Set(trace.map((s) => s.spanId));
-      const publish = trace.find((s) => s.kind === SPAN_KIND.producer && s.name.includes("payment.created"));
+      const publish = trace.find(
+        (s) => s.kind === SPAN_KIND.producer && s.name === "publish payment.created",
+      );
       const queues = trace
         .filter((s) => s.kind === SPAN_KIND.consumer && s.parentSpanId === publish?.spanId)
         .map((s) => String(s.attributes["messaging.consumer.group.name"]));
@@ -146,7 +148,7 @@ describe.if(Boolean(rabbitmqUrl) || isCI)("one trace from the browser to the Web
   // The bus records `publish <type>` / `process <type>` with the process's shared tracer (packages/platform)
   // and the gateway's hub spans each fan-out, so the tree continues through the broker to the socket.
   it("publishes payment.created (outbox relay → RabbitMQ) under the payments request", () => {
-    const publish = spans.find((s) => s.kind === SPAN_KIND.producer && s.name.includes("payment.created"));
+    const publish = spans.find((s) => s.kind === SPAN_KIND.producer && s.name === "publish payment.created");
     expect(publish, describeSpans().join("\n")).toBeDefined();
     let up = parentOf(publish);
     while (up && !(up.service === "payments" && up.kind === SPAN_KIND.server)) up = parentOf(up);
@@ -154,7 +156,7 @@ describe.if(Boolean(rabbitmqUrl) || isCI)("one trace from the browser to the Web
   });
 
   it("consumes it under the publish span in every consuming queue, and the gateway pushes it", () => {
-    const publish = spans.find((s) => s.kind === SPAN_KIND.producer && s.name.includes("payment.created"));
+    const publish = spans.find((s) => s.kind === SPAN_KIND.producer && s.name === "publish payment.created");
     const consumers = spans.filter(
       (s) => s.kind === SPAN_KIND.consumer && s.parentSpanId === publish?.spanId,
     );
