@@ -1,4 +1,4 @@
-import { createJwtVerifier } from "@payments/auth-verify";
+import { verifierFromSettings } from "@payments/auth-verify";
 import { openDatabase } from "@payments/db";
 import { startOutboxRelay } from "@payments/events";
 import {
@@ -15,11 +15,6 @@ import { MIGRATIONS_FOLDER } from "./db/migrations.ts";
 import { adminSchema } from "./db/schema.ts";
 import { startAuditConsumer } from "./events/handlers.ts";
 import { startMaintenance } from "./maintenance.ts";
-
-/** Where the access tokens' public keys are: configured, the auth service in this process, or AUTH_URL. */
-function jwksUrl(config: AdminConfig, authUrl: string | undefined): string {
-  return config.AUTH_JWKS_URL ?? `${authUrl ?? config.AUTH_URL}/.well-known/jwks.json`;
-}
 
 /**
  * Starts the admin service on `infra`: database (migrated), outbox relay, the audit consumer (every event),
@@ -66,11 +61,7 @@ export async function startAdmin(
         tracer,
         registry,
         probes: [database.probe, infra.bus.probe],
-        verifier: createJwtVerifier({
-          jwksUrl: jwksUrl(config, authUrl),
-          issuer: config.AUTH_ISSUER,
-          audience: config.AUTH_AUDIENCE,
-        }),
+        verifier: verifierFromSettings(config, authUrl),
         onEventsCommitted: () => relay.wake(),
       });
       return app;

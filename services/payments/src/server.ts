@@ -1,20 +1,15 @@
-import { createJwtVerifier } from "@payments/auth-verify";
+import { verifierFromSettings } from "@payments/auth-verify";
 import { openDatabase } from "@payments/db";
 import { startOutboxRelay } from "@payments/events";
 import { loadInfraEnv, runStandalone, type ServiceDefinition, startHttpService } from "@payments/platform";
 import { createApp } from "./app.ts";
-import { loadConfig, type PaymentsConfig } from "./config.ts";
+import { loadConfig } from "./config.ts";
 import { MIGRATIONS_FOLDER } from "./db/migrations.ts";
 import { paymentsSchema } from "./db/schema.ts";
 import { startWorker } from "./events/handlers.ts";
 import { startMaintenance } from "./maintenance.ts";
 import { createSimulatedProcessor } from "./processor/simulator.ts";
 import type { SettleDeps } from "./worker/settle.ts";
-
-/** Where the access tokens' public keys are: configured, the auth service in this process, or AUTH_URL. */
-function jwksUrl(config: PaymentsConfig, authUrl: string | undefined): string {
-  return config.AUTH_JWKS_URL ?? `${authUrl ?? config.AUTH_URL}/.well-known/jwks.json`;
-}
 
 /** The payments service: payments, refunds, the processor worker and the payee read model. */
 export const service: ServiceDefinition = {
@@ -62,11 +57,7 @@ export const service: ServiceDefinition = {
           tracer,
           registry,
           probes: [database.probe, infra.bus.probe],
-          verifier: createJwtVerifier({
-            jwksUrl: jwksUrl(config, running.get("auth")?.url),
-            issuer: config.AUTH_ISSUER,
-            audience: config.AUTH_AUDIENCE,
-          }),
+          verifier: verifierFromSettings(config, running.get("auth")?.url),
           processor,
           currencies: config.PAYMENTS_CURRENCIES,
           onEventsCommitted: () => relay.wake(),

@@ -1,4 +1,4 @@
-import { createJwtVerifier } from "@payments/auth-verify";
+import { verifierFromSettings } from "@payments/auth-verify";
 import { openDatabase } from "@payments/db";
 import { pruneInbox, startOutboxRelay } from "@payments/events";
 import {
@@ -14,11 +14,6 @@ import { loadConfig, type ProfileConfig } from "./config.ts";
 import { MIGRATIONS_FOLDER } from "./db/migrations.ts";
 import { profileSchema } from "./db/schema.ts";
 import { startProfileConsumer } from "./events/handlers.ts";
-
-/** Where the access tokens' public keys are: configured, the auth service in this process, or AUTH_URL. */
-function jwksUrl(config: ProfileConfig, authUrl: string | undefined): string {
-  return config.AUTH_JWKS_URL ?? `${authUrl ?? config.AUTH_URL}/.well-known/jwks.json`;
-}
 
 /**
  * Starts the profile service on `infra`: database (migrated), outbox relay, the account-event consumer,
@@ -61,11 +56,7 @@ export async function startProfile(
         tracer,
         registry,
         probes: [database.probe, infra.bus.probe],
-        verifier: createJwtVerifier({
-          jwksUrl: jwksUrl(config, authUrl),
-          issuer: config.AUTH_ISSUER,
-          audience: config.AUTH_AUDIENCE,
-        }),
+        verifier: verifierFromSettings(config, authUrl),
         policy: config.PROFILE_DEACTIVATION_POLICY,
         cacheTtlMs: config.PROFILE_CACHE_TTL_SECONDS * 1000,
         onEventsCommitted: () => relay.wake(),

@@ -1,3 +1,4 @@
+export { type VerifierSettings, verifierFromSettings } from "./settings.ts";
 export {
   ACCESS_TOKEN_ALGORITHM,
   ACCESS_TOKEN_TYPE,
