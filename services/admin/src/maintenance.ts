@@ -2,6 +2,7 @@ import { pruneInbox } from "@payments/events";
 import type { Logger } from "@payments/service-kit";
 import type { AdminDb } from "./db/audit-queries.ts";
 import { pruneMinuteCounters } from "./db/dashboard-queries.ts";
+import { pruneSessions } from "./db/session-queries.ts";
 
 /** Options of {@link startMaintenance}. */
 export interface MaintenanceOptions {
@@ -17,7 +18,7 @@ export interface MaintenanceOptions {
 }
 
 /**
- * Background upkeep: prunes old minute buckets and inbox rows. Failures are logged and retried at the next
+ * Background upkeep: prunes old minute buckets, inbox rows and ended sessions. Failures are logged and retried at the next
  * tick; a database that is down must not crash the service.
  */
 export function startMaintenance(opts: MaintenanceOptions): { stop(): Promise<void> } {
@@ -29,6 +30,8 @@ export function startMaintenance(opts: MaintenanceOptions): { stop(): Promise<vo
         const pruned = await pruneMinuteCounters(opts.db, cutoff);
         if (pruned > 0) opts.logger.info({ pruned }, "old minute buckets pruned");
         await pruneInbox(opts.db, opts.inboxRetentionMs);
+        // Ended sessions are kept as long as inbox rows, so a late start cannot revive a pruned end.
+        await pruneSessions(opts.db, new Date(opts.now().getTime() - opts.inboxRetentionMs));
       } catch (err) {
         opts.logger.warn({ err }, "admin maintenance failed; retrying at the next tick");
       } finally {

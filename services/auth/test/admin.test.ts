@@ -164,7 +164,14 @@ describe(`admin user management (${adapters})`, () => {
       (await t.request("/login", { json: { email: s.user.email, password: GOOD_PASSWORD } })).status,
     ).toBe(200);
     const types = (await t.events()).filter((e) => e.subject === s.user.id).map((e) => e.type);
-    expect(types).toEqual(["user.registered", "user.deactivated", "session.revoked", "user.updated"]);
+    expect(types).toEqual([
+      "user.registered",
+      "session.started",
+      "user.deactivated",
+      "session.revoked",
+      "user.updated",
+      "session.started",
+    ]);
   });
 
   test("a patch that changes nothing emits nothing and ends no session", async () => {

@@ -94,6 +94,23 @@ describe(`logout (${adapters})`, () => {
 });
 
 describe(`sessions = devices (${adapters})`, () => {
+  test("every sign-in (register, login) emits session.started naming the session and its absolute end", async () => {
+    const s = await register(t);
+    const phone = await signedIn(await login(s));
+    const starts = (await t.events())
+      .filter((e) => e.type === "session.started" && e.subject === s.user.id)
+      .map((e) => e.data as { user_id: string; session_id: string; role: string; expires_at: string });
+    expect(starts.map((d) => d.session_id)).toEqual([sidOf(s.access_token), sidOf(phone.access_token)]);
+    for (const d of starts) {
+      expect(d).toMatchObject({ user_id: s.user.id, role: s.user.role });
+      expect(Date.parse(d.expires_at)).toBeGreaterThan(t.clock.now().getTime());
+    }
+    // A refresh rotates the token of the same session: no new session starts.
+    expect((await refresh(phone.refresh)).status).toBe(200);
+    const after = (await t.events()).filter((e) => e.type === "session.started" && e.subject === s.user.id);
+    expect(after).toHaveLength(2);
+  });
+
   test("lists my live sessions newest first, marks the current one, paginates", async () => {
     const s = await register(t);
     t.clock.advance(1);

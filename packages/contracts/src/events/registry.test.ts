@@ -2,7 +2,9 @@ import { describe, expect, it } from "bun:test";
 import { sampleEventData } from "../testing/samples.ts";
 import { EVENT_TYPES, eventDataSchema, eventRegistry, isEventType, latestVersion } from "./registry.ts";
 
+// ARCHITECTURE §1's list plus session.started (docs/adr/0006: the dashboard's active sessions need it).
 const ARCHITECTURE_EVENTS = [
+  "session.started",
   "user.registered",
   "user.updated",
   "user.role_changed",
@@ -20,7 +22,7 @@ const ARCHITECTURE_EVENTS = [
 ];
 
 describe("eventRegistry", () => {
-  it("registers exactly the events of ARCHITECTURE §1", () => {
+  it("registers exactly the events of ARCHITECTURE §1 and ADR 0006", () => {
     const registered: string[] = [...EVENT_TYPES].sort();
     expect(registered).toEqual([...ARCHITECTURE_EVENTS].sort());
   });
@@ -40,7 +42,7 @@ describe("eventRegistry", () => {
     expect(eventDataSchema("constructor", 1)).toBeUndefined();
     expect(isEventType("toString")).toBe(false);
     expect(isEventType("payment.created")).toBe(true);
-    expect(Object.keys(eventRegistry)).toHaveLength(14);
+    expect(Object.keys(eventRegistry)).toHaveLength(ARCHITECTURE_EVENTS.length);
   });
 });
 

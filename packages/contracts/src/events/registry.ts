@@ -12,6 +12,7 @@ import {
 import { configUpdatedV1, profileUpdatedV1 } from "./data/platform.ts";
 import {
   sessionRevokedV1,
+  sessionStartedV1,
   userDeactivatedV1,
   userRegisteredV1,
   userRoleChangedV1,
@@ -34,6 +35,7 @@ export const eventRegistry = {
   "user.updated": { latest: 1, versions: { 1: userUpdatedV1 } },
   "user.role_changed": { latest: 1, versions: { 1: userRoleChangedV1 } },
   "user.deactivated": { latest: 1, versions: { 1: userDeactivatedV1 } },
+  "session.started": { latest: 1, versions: { 1: sessionStartedV1 } },
   "session.revoked": { latest: 1, versions: { 1: sessionRevokedV1 } },
   "payment.created": { latest: 1, versions: { 1: paymentCreatedV1 } },
   "payment.processing": { latest: 1, versions: { 1: paymentProcessingV1 } },

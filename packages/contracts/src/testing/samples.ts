@@ -16,6 +16,12 @@ export function sampleEventData<T extends EventType>(type: T): EventDataInput<T>
       changed_by: newId("usr"),
     }),
     "user.deactivated": () => ({ ...user(), active: false, deactivated_by: null }),
+    "session.started": () => ({
+      user_id: newId("usr"),
+      session_id: newId("ses"),
+      role: "customer",
+      expires_at: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    }),
     "session.revoked": () => ({ user_id: newId("usr"), session_ids: [newId("ses")], reason: "logout" }),
     "payment.created": () => payment("pending"),
     "payment.processing": () => payment("processing"),

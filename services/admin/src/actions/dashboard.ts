@@ -7,6 +7,7 @@ import {
   readStatusTotals,
   sumRecentCounters,
 } from "../db/dashboard-queries.ts";
+import { countActiveSessions } from "../db/session-queries.ts";
 import { bucketsOf, type Volume, volumeOf } from "../domain/dashboard.ts";
 
 /** Window of "active users": distinct users who caused an event this recently. */
@@ -53,10 +54,13 @@ export interface DashboardView {
       amount: number;
     }>;
     registrations: number;
+    sessions_started: number;
     sessions_revoked: number;
     events: number;
   };
   active_users: { window_minutes: number; count: number };
+  /** Sessions started and neither revoked nor expired (from `session.*` events). */
+  active_sessions: number;
   /** Event-derived counters per UTC minute / day, oldest first; buckets without events are absent. */
   series: { minute: SeriesPoint[]; day: SeriesPoint[] };
 }
@@ -78,7 +82,7 @@ export async function buildDashboard(core: AdminCore, query: DashboardQuery): Pr
   const now = core.now();
   const minuteSince = bucketsOf(new Date(now.getTime() - (query.minutes - 1) * 60_000)).minute;
   const daySince = bucketsOf(new Date(now.getTime() - (query.days - 1) * 86_400_000)).day;
-  const [totals, minute, day, recent, active] = await Promise.all([
+  const [totals, minute, day, recent, active, sessions] = await Promise.all([
     readStatusTotals(core.db),
     readCounters(core.db, "minute", minuteSince),
     readCounters(core.db, "day", daySince),
@@ -86,10 +90,12 @@ export async function buildDashboard(core: AdminCore, query: DashboardQuery): Pr
       "payment_failures",
       "refund_failures",
       "registrations",
+      "sessions_started",
       "sessions_revoked",
       "events",
     ]),
     countActiveActors(core.db, new Date(now.getTime() - ACTIVE_WINDOW_MINUTES * 60_000)),
+    countActiveSessions(core.db, now),
   ]);
   return {
     generated_at: now.toISOString(),
@@ -114,10 +120,12 @@ export async function buildDashboard(core: AdminCore, query: DashboardQuery): Pr
           amount: r.amount,
         })),
       registrations: sumOf(recent, "registrations"),
+      sessions_started: sumOf(recent, "sessions_started"),
       sessions_revoked: sumOf(recent, "sessions_revoked"),
       events: sumOf(recent, "events"),
     },
     active_users: { window_minutes: ACTIVE_WINDOW_MINUTES, count: active },
+    active_sessions: sessions,
     series: { minute: minute.map(toPoint), day: day.map(toPoint) },
   };
 }

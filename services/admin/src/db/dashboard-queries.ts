@@ -12,6 +12,7 @@ import {
 } from "../domain/dashboard.ts";
 import type { AdminDb } from "./audit-queries.ts";
 import { dashboardCounters, paymentStates, paymentStatusTotals } from "./schema.ts";
+import { trackSession } from "./session-queries.ts";
 
 type CounterRow = typeof dashboardCounters.$inferInsert;
 
@@ -96,6 +97,7 @@ async function trackPayment(tx: AdminDb, reported: PaymentState): Promise<void> 
 export async function applyToDashboard(tx: AdminDb, event: EventEnvelope): Promise<void> {
   const reported = paymentStateOf(event);
   if (reported) await trackPayment(tx, reported);
+  await trackSession(tx, event);
   await addCounters(tx, event, counterIncrementsOf(event));
 }
 

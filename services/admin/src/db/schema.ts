@@ -109,6 +109,24 @@ export const paymentStatusTotals = pgTable(
   (t) => [primaryKey({ columns: [t.status, t.currency] })],
 );
 
+/**
+ * Sessions known from `session.started` / `session.revoked`, for the dashboard's "active sessions". A
+ * revocation may arrive before its start (no order across a queue's redeliveries), so a row can exist with
+ * `ended_at` and no `expires_at` yet; the start then fills in the rest without reviving it.
+ */
+export const liveSessions = pgTable(
+  "live_sessions",
+  {
+    sessionId: text("session_id").primaryKey(),
+    userId: text("user_id").notNull(),
+    role: text("role"),
+    startedAt: timestamptz("started_at"),
+    expiresAt: timestamptz("expires_at"),
+    endedAt: timestamptz("ended_at"),
+  },
+  (t) => [index("live_sessions_open_idx").on(t.expiresAt).where(sql`${t.endedAt} IS NULL`)],
+);
+
 export { inbox, outbox };
 
 /** Everything drizzle needs to know about the admin database. */
@@ -118,6 +136,7 @@ export const adminSchema = {
   dashboardCounters,
   paymentStates,
   paymentStatusTotals,
+  liveSessions,
   outbox,
   inbox,
 };

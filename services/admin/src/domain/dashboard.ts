@@ -149,6 +149,9 @@ export function counterIncrementsOf(event: EventEnvelope): CounterIncrement[] {
     case "user.deactivated":
       increments.push(add("deactivations", event.data.role));
       break;
+    case "session.started":
+      increments.push(add("sessions_started", event.data.role));
+      break;
     case "session.revoked":
       increments.push(add("sessions_revoked", event.data.reason, "", 0, event.data.session_ids.length));
       break;

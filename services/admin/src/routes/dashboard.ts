@@ -45,10 +45,12 @@ const dashboardSchema = z.object({
       }),
     ),
     registrations: z.int(),
+    sessions_started: z.int(),
     sessions_revoked: z.int(),
     events: z.int(),
   }),
   active_users: z.object({ window_minutes: z.int(), count: z.int() }),
+  active_sessions: z.int().describe("Sessions started and neither revoked nor expired"),
   series: z.object({ minute: z.array(seriesPoint), day: z.array(seriesPoint) }),
 });
 

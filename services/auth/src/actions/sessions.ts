@@ -1,4 +1,4 @@
-import { newId } from "@payments/contracts";
+import { type EventEnvelope, newId } from "@payments/contracts";
 import { ApiError, conflict } from "@payments/service-kit";
 import {
   type AuthDb,
@@ -10,9 +10,9 @@ import {
   rotateRefreshToken,
 } from "../db/queries.ts";
 import type { SessionRow, UserRow } from "../db/schema.ts";
-import { type RevokeReason, sessionsRevoked } from "../domain/events.ts";
+import { type RevokeReason, sessionStarted, sessionsRevoked } from "../domain/events.ts";
 import { decideRefresh, sessionExpiresAt } from "../domain/sessions.ts";
-import type { PublicUser } from "../domain/users.ts";
+import { type PublicUser, toPublicUser } from "../domain/users.ts";
 import { type IssuedAccessToken, issueAccessToken } from "../keys/access-tokens.ts";
 import { hashRefreshToken, isRefreshTokenShape, newRefreshToken } from "../security/tokens.ts";
 import { type AuthCore, type ClientMeta, withEvents } from "./core.ts";
@@ -29,10 +29,11 @@ export interface IssuedSession {
 
 const USER_AGENT_MAX = 256;
 
-/** Writes a new session (device) and its first refresh token in `tx`. */
+/** Writes a new session (device) and its first refresh token in `tx`, and emits `session.started`. */
 export async function createSession(
   core: AuthCore,
   tx: AuthDb,
+  emit: (...events: EventEnvelope[]) => void,
   user: UserRow,
   meta: ClientMeta,
 ): Promise<Omit<IssuedSession, "access">> {
@@ -53,6 +54,7 @@ export async function createSession(
     },
     hashRefreshToken(refreshToken),
   );
+  emit(sessionStarted(toPublicUser(user), sessionId, expiresAt, meta.traceparent));
   return { user, sessionId, refreshToken, expiresAt };
 }
 

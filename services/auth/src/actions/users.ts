@@ -67,7 +67,7 @@ export async function registerUser(
     });
     if (!user) throw conflict("email_taken", "An account with this email already exists.");
     emit(userRegistered(toPublicUser(user), meta.traceparent));
-    return createSession(core, tx, user, meta);
+    return createSession(core, tx, emit, user, meta);
   });
   return withAccessToken(core, session);
 }
@@ -104,7 +104,7 @@ export async function loginUser(
   if (core.hasher.needsRehash(user.passwordHash)) {
     await setPasswordHash(core.db, user.id, await core.hasher.hash(input.password), core.now(), false);
   }
-  const session = await core.db.transaction((tx) => createSession(core, tx, user, meta));
+  const session = await withEvents(core, (tx, emit) => createSession(core, tx, emit, user, meta));
   return withAccessToken(core, session);
 }
 

@@ -73,6 +73,22 @@ export function userDeactivated(
   });
 }
 
+/** `session.started`: a new session (device) signed in and holds until `expiresAt` unless revoked. */
+export function sessionStarted(
+  user: Pick<PublicUser, "id" | "role">,
+  sessionId: SessionId,
+  expiresAt: Date,
+  traceparent?: string,
+): EventEnvelope {
+  return createEvent({
+    type: "session.started",
+    producer: PRODUCER,
+    subject: user.id,
+    data: { user_id: user.id, session_id: sessionId, role: user.role, expires_at: expiresAt.toISOString() },
+    traceparent,
+  });
+}
+
 /** `session.revoked` events for `sessionIds` (split into chunks the contract accepts; none when empty). */
 export function sessionsRevoked(
   userId: UserId,

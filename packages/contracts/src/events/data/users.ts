@@ -39,6 +39,18 @@ export const userDeactivatedV1 = userSnapshotSchema.extend({
   deactivated_by: idSchema("usr").nullable(),
 });
 
+/**
+ * `session.started` v1: a new session (device) signed in; it holds until `expires_at` unless a
+ * `session.revoked` ends it first. Not in ARCHITECTURE §1's list: the admin dashboard's "active sessions"
+ * (issue 6) needs it, since a count built from events must see sessions begin (docs/adr/0006).
+ */
+export const sessionStartedV1 = z.object({
+  user_id: idSchema("usr"),
+  session_id: idSchema("ses"),
+  role: roleSchema,
+  expires_at: timestampSchema,
+});
+
 /** Why sessions ended; consumers (the gateway) close the sockets of these sessions whatever the reason. */
 export const sessionRevokeReasonSchema = z.enum([
   "logout",
