@@ -57,7 +57,11 @@ describe(`active sessions on the dashboard (${adapters})`, () => {
       started(bob, b2, -HOUR), // already expired
       started(bob, b3, 2 * HOUR),
       startA1, // redelivered: no second session
-      makeEvent("session.revoked", { user_id: alice, session_ids: [a2], reason: "logout" }, { subject: alice }),
+      makeEvent(
+        "session.revoked",
+        { user_id: alice, session_ids: [a2], reason: "logout" },
+        { subject: alice },
+      ),
     );
     const view = await dashboard();
     expect(view.active_sessions).toBe(2); // a1 and b3
