@@ -37,7 +37,11 @@ export interface OutboxRelayOptions<TSchema extends Record<string, unknown> = Re
   registry?: Registry;
   /** Service name, a metric label. */
   service: string;
-  /** Rows claimed per transaction; their publishes are pipelined by the bus's confirm window. Default 200. */
+  /**
+   * Rows claimed per transaction; their publishes are pipelined by the bus's confirm window. Default 1,000
+   * (the bus's default window): per-pass costs (lock, SELECT, UPDATE, commit) are amortised over more rows —
+   * measured 3.9k rows/s at 200, 5.4k at 1,000 (bench/events).
+   */
   batchSize?: number;
   /** How often to look for rows nobody woke the relay for (another process's writes, a restart). Default 500 ms. */
   pollIntervalMs?: number;
@@ -87,7 +91,7 @@ function describe(reason: unknown): string {
 export function startOutboxRelay<TSchema extends Record<string, unknown>>(
   opts: OutboxRelayOptions<TSchema>,
 ): OutboxRelay {
-  const batchSize = opts.batchSize ?? 200;
+  const batchSize = opts.batchSize ?? 1_000;
   const pollIntervalMs = opts.pollIntervalMs ?? 500;
   const retryBaseMs = opts.retryBaseMs ?? 500;
   const retryMaxMs = opts.retryMaxMs ?? 30_000;

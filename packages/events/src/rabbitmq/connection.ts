@@ -1,5 +1,6 @@
 import { type ChannelModel, connect, type RecoveringChannelModel } from "amqplib";
 import type { LoggerLike } from "../bus/index.ts";
+import { coalesceWrites } from "./socket.ts";
 
 /** Where the connection is in its life. */
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "closed";
@@ -37,6 +38,7 @@ export class RabbitConnection {
   private readonly opening: Promise<void>;
   private waiters: Array<() => void> = [];
   private everConnected = false;
+  private warnedUncorked = false;
   /** Last connection error, for the probe and logs. */
   lastError: string | undefined;
   /** Set while the broker blocks publishers (a resource alarm). */
@@ -45,12 +47,21 @@ export class RabbitConnection {
   constructor(private readonly opts: RabbitConnectionOptions) {
     this.opening = connect(opts.url, {
       clientProperties: { connection_name: opts.connectionName },
+      // No Nagle: a lone publish or ack leaves at once instead of waiting for the previous segment's ACK
+      // (up to the peer's 40 ms delayed-ACK timer). Bursts are still batched, by `coalesceWrites`.
+      noDelay: true,
       recovery: {
         waitForConnect: false,
         initialDelay: opts.initialDelayMs,
         maxDelay: opts.maxDelayMs,
         jitter: 0.5,
-        setup: (model: ChannelModel) => opts.setup(model),
+        setup: (model: ChannelModel) => {
+          if (!coalesceWrites(model) && !this.warnedUncorked) {
+            this.warnedUncorked = true;
+            opts.logger.warn("event bus: amqplib internals changed; socket writes are not batched");
+          }
+          return opts.setup(model);
+        },
       },
     }).then(
       (recovering) => this.adopt(recovering),

@@ -1,6 +1,7 @@
 import type { Tracer } from "@opentelemetry/api";
 import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
 import type { EventHandler, LoggerLike, ResolvedSubscribeOptions } from "../bus/index.ts";
+import { AckBatcher } from "./acks.ts";
 import { DeliveryHandler, errorMessage } from "./delivery.ts";
 import type { RabbitMetrics } from "./metrics.ts";
 import type { ConfirmPublisher } from "./publisher.ts";
@@ -28,6 +29,7 @@ export interface QueueConsumerOptions {
  */
 export class QueueConsumer {
   private channel: Channel | undefined;
+  private acks: AckBatcher | undefined;
   private consumerTag: string | undefined;
   private openFor: ChannelModel | undefined;
   private starting: Promise<void> | undefined;
@@ -82,6 +84,14 @@ export class QueueConsumer {
 
   private async open(model: ChannelModel): Promise<void> {
     const channel = await model.createChannel();
+    const acks = new AckBatcher(channel, (error) => {
+      // The channel closed (connection lost) after the work was done: the broker redelivers the message and
+      // the consumer's inbox turns the redelivery into a no-op.
+      this.opts.logger.warn(
+        { queue: this.opts.queue, err: errorMessage(error) },
+        "event bus: ack not sent; the message will be redelivered",
+      );
+    });
     channel.on("error", (error: Error) => {
       this.opts.logger.warn(
         { queue: this.opts.queue, err: error.message },
@@ -89,6 +99,7 @@ export class QueueConsumer {
       );
     });
     channel.on("close", () => {
+      acks.clear();
       if (this.channel !== channel) return;
       this.channel = undefined;
       this.openFor = undefined;
@@ -97,9 +108,13 @@ export class QueueConsumer {
     try {
       await declareTopology(channel, this.opts.topology);
       await channel.prefetch(this.opts.options.prefetch);
-      const { consumerTag } = await channel.consume(this.opts.queue, (msg) => this.onMessage(channel, msg), {
-        noAck: false,
-      });
+      const { consumerTag } = await channel.consume(
+        this.opts.queue,
+        (msg) => this.onMessage(channel, acks, msg),
+        {
+          noAck: false,
+        },
+      );
       this.consumerTag = consumerTag;
     } catch (error) {
       await channel.close().catch(() => {});
@@ -110,6 +125,7 @@ export class QueueConsumer {
       return;
     }
     this.channel = channel;
+    this.acks = acks;
     this.everBound = true;
     this.first.resolve();
   }
@@ -119,14 +135,18 @@ export class QueueConsumer {
     this.active = false;
     await this.starting?.catch(() => {});
     const channel = this.channel;
+    const acks = this.acks;
     this.channel = undefined;
+    this.acks = undefined;
     this.openFor = undefined;
     if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => {});
     if (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    // The last handlers' acks may still be waiting for the end of this turn: send them before closing.
+    acks?.flush();
     await channel?.close().catch(() => {});
   }
 
-  private onMessage(channel: Channel, msg: ConsumeMessage | null): void {
+  private onMessage(channel: Channel, acks: AckBatcher, msg: ConsumeMessage | null): void {
     if (msg === null) {
       // The broker cancelled us (queue deleted, or a quorum leader moved): start over on a new channel.
       this.opts.logger.warn({ queue: this.opts.queue }, "event bus: consumer cancelled by the broker");
@@ -139,8 +159,9 @@ export class QueueConsumer {
       return;
     }
     this.running++;
+    acks.delivered(msg);
     void this.delivery
-      .handle(channel, msg)
+      .handle(acks, msg)
       .catch((error: unknown) => {
         this.opts.logger.error(
           { queue: this.opts.queue, err: errorMessage(error) },

@@ -1,8 +1,9 @@
 import { context, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import { type EventEnvelope, parseEvent } from "@payments/contracts";
-import type { Channel, ConsumeMessage } from "amqplib";
+import type { ConsumeMessage } from "amqplib";
 import type { EventHandler, LoggerLike, ResolvedSubscribeOptions } from "../bus/index.ts";
 import { retryDelayFor } from "../bus/index.ts";
+import type { AckBatcher } from "./acks.ts";
 import {
   attemptOf,
   carriedHeaders,
@@ -37,7 +38,8 @@ export function errorMessage(error: unknown): string {
 /**
  * What happens to one delivery of a subscription's queue. A delivery is acknowledged only after the handler
  * resolved, or after the message was confirmed into its retry queue or dead-letter queue — never before, so
- * a crash at any point means a redelivery, not a loss:
+ * a crash at any point means a redelivery, not a loss (the {@link AckBatcher} only decides how the acks of
+ * finished deliveries travel, in batches):
  * - not JSON, or not a valid event (`parseEvent`): poison, dead-lettered at once with the reason;
  * - handler throws: to the retry queue of the attempt's delay with `x-attempt` + 1, or after `maxAttempts`
  *   to the dead-letter queue with the error.
@@ -46,7 +48,7 @@ export class DeliveryHandler {
   constructor(private readonly opts: DeliveryOptions) {}
 
   /** Runs the handler for `msg` and settles it: ack, retry queue, or dead-letter queue. */
-  async handle(channel: Channel, msg: ConsumeMessage): Promise<void> {
+  async handle(acks: AckBatcher, msg: ConsumeMessage): Promise<void> {
     const { queue, exchange, options, tracer } = this.opts;
     const routingKey = originalRoutingKey(msg);
     const attempt = attemptOf(msg);
@@ -57,12 +59,12 @@ export class DeliveryHandler {
         decoded = JSON.parse(msg.content.toString("utf8"));
       } catch (error) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: "poison" });
-        return await this.poison(channel, msg, routingKey, `invalid JSON: ${errorMessage(error)}`);
+        return await this.poison(acks, msg, routingKey, `invalid JSON: ${errorMessage(error)}`);
       }
       const parsed = parseEvent(decoded);
       if (!parsed.ok) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: "poison" });
-        return await this.poison(channel, msg, routingKey, parsed.reason, decoded);
+        return await this.poison(acks, msg, routingKey, parsed.reason, decoded);
       }
       const event = parsed.event;
       try {
@@ -73,11 +75,11 @@ export class DeliveryHandler {
         span.recordException(error instanceof Error ? error : reason);
         span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
         if (attempt >= options.maxAttempts) {
-          return await this.deadLetter(channel, msg, event, routingKey, attempt, "max_attempts", reason);
+          return await this.deadLetter(acks, msg, event, routingKey, attempt, "max_attempts", reason);
         }
-        return await this.retry(channel, msg, event, routingKey, attempt, reason);
+        return await this.retry(acks, msg, event, routingKey, attempt, reason);
       }
-      this.ack(channel, msg);
+      acks.ack(msg);
       this.opts.metrics.consumed(queue, event.type, "ack");
     } finally {
       span.end();
@@ -85,7 +87,7 @@ export class DeliveryHandler {
   }
 
   private async retry(
-    channel: Channel,
+    acks: AckBatcher,
     msg: ConsumeMessage,
     event: EventEnvelope,
     routingKey: string,
@@ -96,7 +98,7 @@ export class DeliveryHandler {
     const delay = retryDelayFor(options, attempt);
     const retryQueue = retryQueueName(queue, delay);
     const headers = carriedHeaders(msg, { [HEADER.attempt]: attempt + 1, [HEADER.routingKey]: routingKey });
-    const routed = await this.route(channel, msg, "", retryQueue, headers);
+    const routed = await this.route(acks, msg, "", retryQueue, headers);
     if (!routed) return;
     metrics.consumed(queue, event.type, "retry");
     metrics.retried(queue, delay);
@@ -115,7 +117,7 @@ export class DeliveryHandler {
   }
 
   private async poison(
-    channel: Channel,
+    acks: AckBatcher,
     msg: ConsumeMessage,
     routingKey: string,
     reason: string,
@@ -123,11 +125,11 @@ export class DeliveryHandler {
   ): Promise<void> {
     this.opts.metrics.poison(this.opts.queue);
     const id = typeof decoded === "object" && decoded !== null && "id" in decoded ? decoded.id : undefined;
-    await this.deadLetter(channel, msg, { id }, routingKey, attemptOf(msg), "poison", reason);
+    await this.deadLetter(acks, msg, { id }, routingKey, attemptOf(msg), "poison", reason);
   }
 
   private async deadLetter(
-    channel: Channel,
+    acks: AckBatcher,
     msg: ConsumeMessage,
     event: { id?: unknown },
     routingKey: string,
@@ -144,7 +146,7 @@ export class DeliveryHandler {
       [HEADER.routingKey]: routingKey,
       [HEADER.deadLetteredAt]: new Date().toISOString(),
     });
-    const routed = await this.route(channel, msg, deadLetterExchangeName(exchange), queue, headers);
+    const routed = await this.route(acks, msg, deadLetterExchangeName(exchange), queue, headers);
     if (!routed) return;
     metrics.consumed(queue, routingKey, "dead_letter");
     logger.error(
@@ -159,7 +161,7 @@ export class DeliveryHandler {
    * message exists at least once at every moment.
    */
   private async route(
-    channel: Channel,
+    acks: AckBatcher,
     msg: ConsumeMessage,
     exchange: string,
     routingKey: string,
@@ -177,27 +179,10 @@ export class DeliveryHandler {
         { queue: this.opts.queue, target: routingKey, err: errorMessage(error) },
         "event bus: could not move a message; it will be redelivered",
       );
-      try {
-        channel.nack(msg, false, true);
-      } catch {
-        // The channel is gone with the connection: the broker redelivers the message.
-      }
+      acks.requeue(msg);
       return false;
     }
-    this.ack(channel, msg);
+    acks.ack(msg);
     return true;
-  }
-
-  private ack(channel: Channel, msg: ConsumeMessage): void {
-    try {
-      channel.ack(msg);
-    } catch (error) {
-      // The channel closed (connection lost) after the work was done: the broker redelivers the message and
-      // the consumer's inbox turns the redelivery into a no-op.
-      this.opts.logger.warn(
-        { queue: this.opts.queue, err: errorMessage(error) },
-        "event bus: ack not sent; the message will be redelivered",
-      );
-    }
   }
 }

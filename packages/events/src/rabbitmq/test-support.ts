@@ -1,5 +1,5 @@
 import { afterEach } from "bun:test";
-import { type Channel, connect } from "amqplib";
+import { type Channel, type ChannelModel, connect, type SocketOptions } from "amqplib";
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import type { EventBusHarness } from "../contract/harness.ts";
@@ -26,6 +26,17 @@ export function captureLogger() {
 /** A name unique to one test run, so parallel runs on a shared broker never touch each other's objects. */
 export function uniqueName(label: string): string {
   return `test.${label}.${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * A plain amqplib connection with amqplib's defaults unless `options` say otherwise: what a test or a
+ * benchmark's bare baseline uses when it must not go through the bus. Errors are swallowed (the caller
+ * closes it).
+ */
+export async function connectAmqp(url: string, options?: SocketOptions): Promise<ChannelModel> {
+  const model = await connect(url, options);
+  model.on("error", () => {});
+  return model;
 }
 
 /** Runs `fn` with a channel on a connection of its own, closed afterwards (tests and benchmarks). */
