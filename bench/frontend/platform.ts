@@ -22,6 +22,7 @@ export async function startPlatform(cwd: string): Promise<{ origin: string; stop
   for (const name of ["GATEWAY", "AUTH", "PAYMENTS", "ADMIN", "PROFILE"])
     env[`${name}_PORT`] = String(await freePort());
   env.LOG_LEVEL = "warn";
+  env.PLATFORM_EDGE = "off";
   // The browser's origin is the gateway on a fresh port: let it refresh sessions and open sockets.
   env.AUTH_ALLOWED_ORIGINS = `http://localhost:${env.GATEWAY_PORT}`;
   env.GATEWAY_ALLOWED_ORIGINS = `http://localhost:${env.GATEWAY_PORT}`;

@@ -1,8 +1,10 @@
 import { federation } from "@module-federation/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { preloadExposedChunks } from "../build/remote-preload.ts";
 import { DEV_PORTS, DEV_PROXY, FEDERATION_COMMON, REMOTE_BUILD_SHARED, remoteBase } from "../vite.shared.ts";
 
+const EXPOSES = { "./App": "./src/App.tsx" };
 const PORT = DEV_PORTS.admin;
 
 // The admin remote: exposes ./App (a component taking the platform) and also runs standalone in dev.
@@ -14,12 +16,13 @@ export default defineConfig(({ command }) => ({
     federation({
       name: "admin",
       filename: "remoteEntry.js",
-      exposes: { "./App": "./src/App.tsx" },
+      exposes: EXPOSES,
       ...FEDERATION_COMMON,
       // In a build, use the shell's federation runtime and workspace packages instead of shipping second
       // copies; in dev the remote also runs standalone, where no host provides them.
       ...(command === "build" ? { shared: REMOTE_BUILD_SHARED, experiments: { externalRuntime: true } } : {}),
     }),
+    preloadExposedChunks(EXPOSES),
   ],
   build: { target: "esnext", outDir: "dist", emptyOutDir: true },
   server: { port: PORT, strictPort: true, origin: `http://localhost:${PORT}`, cors: true, proxy: DEV_PROXY },

@@ -4,7 +4,16 @@ import { federation } from "@module-federation/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
-import { DEV_PORTS, DEV_PROXY, FEDERATION_COMMON, type RemoteName, remoteBase } from "../vite.shared.ts";
+import {
+  DEV_PORTS,
+  DEV_PROXY,
+  FEDERATION_COMMON,
+  HOST_SHARED,
+  type RemoteName,
+  remoteBase,
+} from "../vite.shared.ts";
+import { preloadLandingRemote, preloadStartupChunks } from "./build/hints.ts";
+import { LANDING_PREFIXES } from "./src/remotes/loader.ts";
 
 const REMOTES: readonly RemoteName[] = ["auth", "payments", "admin"];
 
@@ -40,9 +49,17 @@ export default defineConfig(({ command }) => {
         name: "shell",
         remotes,
         ...FEDERATION_COMMON,
+        // Eager own copies in a build (see HOST_SHARED); the dev server keeps the plain shares.
+        ...(dev ? {} : { shared: HOST_SHARED }),
         // Publishes the runtime for the remotes' builds (externalRuntime), so it is downloaded once.
         experiments: { provideExternalRuntime: true },
+        // No manifest-based remotes, snapshot preloading or devtools here: leaves that code out of the runtime.
+        disableSnapshot: true,
       }),
+      preloadStartupChunks(),
+      preloadLandingRemote(
+        LANDING_PREFIXES.map(([prefix, remote]) => ({ prefix, remote, entry: entries[remote] ?? "" })),
+      ),
       VitePWA({
         registerType: "prompt",
         injectRegister: false,

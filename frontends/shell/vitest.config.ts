@@ -10,7 +10,7 @@ export default defineConfig({
     // Generous: CI shares 2 cores between every suite; speed is measured in bench/, not here.
     testTimeout: 30_000,
     environment: "happy-dom",
-    include: ["src/**/*.test.{ts,tsx}", "../../packages/api-client/src/**/*.test.ts"],
+    include: ["src/**/*.test.{ts,tsx}", "build/**/*.test.ts", "../../packages/api-client/src/**/*.test.ts"],
     restoreMocks: true,
   },
 });

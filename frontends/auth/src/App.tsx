@@ -1,11 +1,19 @@
 import type { RemoteAppProps } from "@payments/api-client";
 import { RemoteRoot, Spinner, useSession } from "@payments/ui";
-import type { ReactNode } from "react";
+import { lazy, type ReactNode, Suspense } from "react";
 import { Navigate, Route, Routes } from "react-router";
-import { ChangePasswordPage } from "./pages/ChangePasswordPage.tsx";
 import { LoginPage } from "./pages/LoginPage.tsx";
-import { RegisterPage } from "./pages/RegisterPage.tsx";
-import { SessionsPage } from "./pages/SessionsPage.tsx";
+
+// Sign-in is where signed-out people land; the other pages are fetched when first opened.
+const RegisterPage = lazy(() =>
+  import("./pages/RegisterPage.tsx").then((module) => ({ default: module.RegisterPage })),
+);
+const ChangePasswordPage = lazy(() =>
+  import("./pages/ChangePasswordPage.tsx").then((module) => ({ default: module.ChangePasswordPage })),
+);
+const SessionsPage = lazy(() =>
+  import("./pages/SessionsPage.tsx").then((module) => ({ default: module.SessionsPage })),
+);
 
 function SignedIn({ basePath, children }: { basePath: string; children: ReactNode }) {
   const session = useSession();
@@ -18,27 +26,29 @@ function SignedIn({ basePath, children }: { basePath: string; children: ReactNod
 export default function AuthApp({ platform, basePath }: RemoteAppProps) {
   return (
     <RemoteRoot platform={platform}>
-      <Routes>
-        <Route path="login" element={<LoginPage basePath={basePath} />} />
-        <Route path="register" element={<RegisterPage basePath={basePath} />} />
-        <Route
-          path="password"
-          element={
-            <SignedIn basePath={basePath}>
-              <ChangePasswordPage />
-            </SignedIn>
-          }
-        />
-        <Route
-          path="sessions"
-          element={
-            <SignedIn basePath={basePath}>
-              <SessionsPage basePath={basePath} />
-            </SignedIn>
-          }
-        />
-        <Route path="*" element={<Navigate to={`${basePath}/sessions`} replace />} />
-      </Routes>
+      <Suspense fallback={<Spinner label="Loading the page" />}>
+        <Routes>
+          <Route path="login" element={<LoginPage basePath={basePath} />} />
+          <Route path="register" element={<RegisterPage basePath={basePath} />} />
+          <Route
+            path="password"
+            element={
+              <SignedIn basePath={basePath}>
+                <ChangePasswordPage />
+              </SignedIn>
+            }
+          />
+          <Route
+            path="sessions"
+            element={
+              <SignedIn basePath={basePath}>
+                <SessionsPage basePath={basePath} />
+              </SignedIn>
+            }
+          />
+          <Route path="*" element={<Navigate to={`${basePath}/sessions`} replace />} />
+        </Routes>
+      </Suspense>
     </RemoteRoot>
   );
 }

@@ -4,6 +4,8 @@
  * analytics, and the platform object the shell hands to every remote. React bindings: `./react`.
  */
 
+import "./zod-setup.ts";
+
 // The contract pieces the frontends use, re-exported so a remote never bundles its own copy of contracts
 // (and zod) next to the shared one.
 export {

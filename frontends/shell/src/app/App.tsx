@@ -1,12 +1,21 @@
 import type { Platform } from "@payments/api-client";
-import { RemoteRoot } from "@payments/ui";
-import type { ReactNode } from "react";
+import { RemoteRoot, Spinner } from "@payments/ui";
+import { lazy, type ReactNode, Suspense } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
-import { PreferencesPage } from "../prefs/PreferencesPage.tsx";
-import type { RemoteLoader } from "../remotes/loader.ts";
+import { REMOTE_PATHS, type RemoteLoader } from "../remotes/loader.ts";
 import { RemoteSlot } from "../remotes/RemoteSlot.tsx";
 import { Home, NotFound, RequireSession } from "./guards.tsx";
 import { Layout } from "./Layout.tsx";
+
+// Not part of the first load: only a signed-in user who opens it needs it.
+const PreferencesPage = lazy(() =>
+  import("../prefs/PreferencesPage.tsx").then((module) => ({ default: module.PreferencesPage })),
+);
+
+/** The route pattern of everything a remote owns (`payments/*`). */
+function remoteRoute(name: keyof typeof REMOTE_PATHS): string {
+  return `${REMOTE_PATHS[name].slice(1)}/*`;
+}
 
 /** The shell's routes: each remote owns everything under its prefix and is loaded when first visited. */
 export function ShellRoutes({ loader }: { loader: RemoteLoader }) {
@@ -16,20 +25,23 @@ export function ShellRoutes({ loader }: { loader: RemoteLoader }) {
         <Route index element={<Home />} />
         <Route path="login" element={<Navigate to="/account/login" replace />} />
         <Route path="register" element={<Navigate to="/account/register" replace />} />
-        <Route path="account/*" element={<RemoteSlot name="auth" basePath="/account" loader={loader} />} />
         <Route
-          path="payments/*"
+          path={remoteRoute("auth")}
+          element={<RemoteSlot name="auth" basePath={REMOTE_PATHS.auth} loader={loader} />}
+        />
+        <Route
+          path={remoteRoute("payments")}
           element={
             <RequireSession>
-              <RemoteSlot name="payments" basePath="/payments" loader={loader} />
+              <RemoteSlot name="payments" basePath={REMOTE_PATHS.payments} loader={loader} />
             </RequireSession>
           }
         />
         <Route
-          path="admin/*"
+          path={remoteRoute("admin")}
           element={
             <RequireSession requiredRole="admin">
-              <RemoteSlot name="admin" basePath="/admin" loader={loader} />
+              <RemoteSlot name="admin" basePath={REMOTE_PATHS.admin} loader={loader} />
             </RequireSession>
           }
         />
@@ -37,7 +49,9 @@ export function ShellRoutes({ loader }: { loader: RemoteLoader }) {
           path="preferences"
           element={
             <RequireSession>
-              <PreferencesPage />
+              <Suspense fallback={<Spinner label="Loading preferences" />}>
+                <PreferencesPage />
+              </Suspense>
             </RequireSession>
           }
         />

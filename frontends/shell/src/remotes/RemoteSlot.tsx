@@ -1,11 +1,6 @@
 import { Alert, Button, Spinner, usePlatform } from "@payments/ui";
-import { Component, type ReactNode, Suspense, use, useState } from "react";
-import {
-  type RemoteComponent,
-  type RemoteLoader,
-  type RemoteName,
-  RemoteUnavailableError,
-} from "./loader.ts";
+import { Component, type ReactNode, Suspense, useCallback, useState, useSyncExternalStore } from "react";
+import { type RemoteLoad, type RemoteLoader, type RemoteName, RemoteUnavailableError } from "./loader.ts";
 
 const LABELS: Record<RemoteName, string> = { auth: "account", payments: "payments", admin: "administration" };
 
@@ -61,15 +56,37 @@ class RemoteBoundary extends Component<BoundaryProps, { error: unknown }> {
   }
 }
 
-function Loaded({ load, basePath }: { load: Promise<RemoteComponent>; basePath: string }) {
-  const App = use(load);
+/** The load's outcome so far, re-rendering when it settles. */
+function useOutcome(load: RemoteLoad): RemoteLoad["status"] {
+  const subscribe = useCallback(
+    (onSettled: () => void) => {
+      load.then(onSettled, onSettled);
+      return () => {};
+    },
+    [load],
+  );
+  return useSyncExternalStore(subscribe, () => load.status);
+}
+
+/**
+ * Renders the remote once loaded. While it loads this shows the spinner itself rather than suspending:
+ * React holds back content that resolves within 300 ms of a Suspense fallback being shown (its reveal
+ * throttle), which delayed the first paint of a remote that arrives just after the session check by up to
+ * that much. A failure is thrown to the boundary; whatever suspends inside the remote uses the Suspense
+ * boundary around this.
+ */
+function Loaded({ name, load, basePath }: { name: RemoteName; load: RemoteLoad; basePath: string }) {
+  const status = useOutcome(load);
   const platform = usePlatform();
+  if (status === "rejected") throw load.reason;
+  const App = status === "fulfilled" ? load.value : undefined;
+  if (!App) return <Spinner label={`Loading ${LABELS[name]}`} />;
   return <App platform={platform} basePath={basePath} />;
 }
 
 /**
- * Mounts a remote for one route: loaded on first visit (not before), inside Suspense and an error boundary
- * whose fallback offers a retry that really fetches again.
+ * Mounts a remote for one route: loaded on first visit (or as the page opens, when it owns the page being
+ * opened), inside Suspense and an error boundary whose fallback offers a retry that really fetches again.
  */
 export function RemoteSlot({
   name,
@@ -94,7 +111,7 @@ export function RemoteSlot({
       }}
     >
       <Suspense fallback={<Spinner label={`Loading ${LABELS[name]}`} />}>
-        <Loaded load={load} basePath={basePath} />
+        <Loaded name={name} load={load} basePath={basePath} />
       </Suspense>
     </RemoteBoundary>
   );

@@ -18,6 +18,7 @@ const served = {
     events: 12,
   },
   active_users: { window_minutes: 15, count: 2 },
+  active_sessions: 5,
   series: {
     minute: [
       {
@@ -48,7 +49,8 @@ describe("dashboardSchema", () => {
       "succeeded/usd/3",
       "failed/eur/1",
     ]);
-    expect(d.active_sessions).toBe(2);
+    expect(d.active_sessions).toBe(5);
+    expect(d.active_users).toBe(2);
     expect(d.failures).toBe(1);
     expect(d.per_minute).toEqual([
       { bucket: "2026-11-22T05:59:00.000Z", status: "succeeded", currency: "usd", count: 3, amount: 4500 },

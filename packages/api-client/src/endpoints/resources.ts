@@ -176,12 +176,15 @@ export const dashboardSchema = z
     }),
     last_24h: z.object({ failures: z.array(z.object({ count: z.number() })) }),
     active_users: z.object({ count: z.number() }),
+    active_sessions: z.number(),
     series: z.object({ minute: z.array(seriesPointSchema), day: z.array(seriesPointSchema) }),
   })
   .transform((d) => ({
     generated_at: d.generated_at,
-    /** Distinct users active in the last 15 minutes (auth publishes no session-start event yet). */
-    active_sessions: d.active_users.count,
+    /** Sessions started and neither revoked nor expired (from auth's session events). */
+    active_sessions: d.active_sessions,
+    /** Distinct users who caused an event in the last 15 minutes. */
+    active_users: d.active_users.count,
     failures: d.last_24h.failures.reduce((n, f) => n + f.count, 0),
     totals: d.payments.by_status,
     per_minute: paymentPoints(d.series.minute),

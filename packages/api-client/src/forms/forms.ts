@@ -53,9 +53,11 @@ export const changePasswordFormSchema = z
   })
   .transform(({ current_password, new_password }) => ({ current_password, new_password }));
 
+const userIdSchema = idSchema("usr");
+
 /** `POST /api/payments` body, as the payments service validates it. */
 export const createPaymentBodySchema = z.strictObject({
-  payee_id: idSchema("usr"),
+  payee_id: userIdSchema,
   amount: amountSchema,
   currency: currencySchema,
   description: z.string().max(500).optional(),
@@ -67,7 +69,7 @@ export type CreatePaymentBody = z.infer<typeof createPaymentBodySchema>;
 
 const payeeField = z
   .string()
-  .refine((v) => idSchema("usr").safeParse(v).success, "Choose who to pay from the list.");
+  .refine((v) => userIdSchema.safeParse(v).success, "Choose who to pay from the list.");
 
 /**
  * The new-payment form: the amount is typed in major units in `locale` and converted to minor units of the
