@@ -8,7 +8,8 @@
 export interface LoadSpec {
   url: string;
   method: "GET" | "POST";
-  token: string;
+  /** Bearer tokens; connection `i` sends `tokens[i % tokens.length]` (one client per token). */
+  tokens: string[];
   /** POST body; each request gets a fresh Idempotency-Key. */
   body?: unknown;
   connections: number;
@@ -23,6 +24,8 @@ export interface LoadResult {
   /** Latencies in ms, sorted ascending. */
   latencies: number[];
   statuses: Record<string, number>;
+  /** CPU time this load generator used (user + system), ms. */
+  cpuMs: number;
 }
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
@@ -32,12 +35,14 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let errors = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + spec.durationMs;
   const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
   const loop = async (worker: number) => {
     for (let i = 0; performance.now() < deadline; i++) {
-      const headers: Record<string, string> = { authorization: `Bearer ${spec.token}` };
+      const token = spec.tokens[worker % spec.tokens.length] ?? "";
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
       if (payload) {
         headers["content-type"] = "application/json";
         headers["idempotency-key"] = `bench-${worker}-${i}-${crypto.randomUUID()}`;
@@ -55,8 +60,17 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     }
   };
   await Promise.all(Array.from({ length: spec.connections }, (_, w) => loop(w)));
+  const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, errors, elapsedMs: performance.now() - started, latencies, statuses };
+  return {
+    requests: latencies.length,
+    errors,
+    elapsedMs,
+    latencies,
+    statuses,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
 }
 
 if (import.meta.main) {

@@ -2,6 +2,7 @@ export {
   type Database,
   type DatabaseHandle,
   type DatabaseKind,
+  isUnavailableError,
   type LoggerLike,
   type OpenDatabaseOptions,
   openDatabase,

@@ -10,14 +10,14 @@ import {
   type Subscription,
   startOutboxRelay,
 } from "@payments/events";
-import { createLogger, Registry } from "@payments/service-kit";
+import { createLogger, type HealthProbe, Registry } from "@payments/service-kit";
 import { createTestDatabase, realServer } from "@payments/testing";
-import { asc, isNull } from "drizzle-orm";
+import { asc, count, inArray, isNull } from "drizzle-orm";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { createApp, type PaymentsApp } from "../src/app.ts";
 import type { PaymentsDb } from "../src/core.ts";
 import { MIGRATIONS_FOLDER } from "../src/db/migrations.ts";
-import { outbox, type PaymentsSchema, paymentsSchema } from "../src/db/schema.ts";
+import { outbox, type PaymentsSchema, payments, paymentsSchema } from "../src/db/schema.ts";
 import type { ApiPayment, ApiRefund } from "../src/domain/views.ts";
 import { startWorker } from "../src/events/handlers.ts";
 import type { PaymentProcessor } from "../src/processor/processor.ts";
@@ -38,7 +38,7 @@ const logger = createLogger({ service: "payments", level: "silent" });
 export const TEST_SETTLE = { processorTimeoutMs: 40, maxAttempts: 3, retryDelayMs: 5 } as const;
 
 /** A fresh database for one test file: a new Postgres database, or an in-memory PGlite. */
-export async function openTestDb(): Promise<{ db: PaymentsDb; close(): Promise<void> }> {
+export async function openTestDb(poolSize = 20): Promise<{ db: PaymentsDb; close(): Promise<void> }> {
   const fresh = postgresUrl ? await createTestDatabase(postgresUrl, "payments") : undefined;
   const handle = await openDatabase<PaymentsSchema>({
     service: "payments",
@@ -47,7 +47,7 @@ export async function openTestDb(): Promise<{ db: PaymentsDb; close(): Promise<v
     migrationsFolder: MIGRATIONS_FOLDER,
     schema: paymentsSchema,
     logger,
-    poolSize: 20,
+    poolSize,
   });
   return {
     db: handle.db,
@@ -107,6 +107,8 @@ export interface HarnessOptions {
   /** Budget of refund calls to the processor (default {@link TEST_SETTLE}'s). */
   refundTimeoutMs?: number;
   registry?: Registry;
+  /** Readiness probes besides the cache's (e.g. the database handle's). */
+  probes?: HealthProbe[];
 }
 
 /** A running payments app with its bus, relay and worker, and helpers to drive it. */
@@ -157,6 +159,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     cache,
     logger,
     registry,
+    probes: opts.probes,
     verifier: tokens.verifier,
     processor,
     currencies: ["usd", "eur", "jpy", "kwd"],
@@ -250,6 +253,15 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
 export async function pendingOutbox(db: PaymentsDb): Promise<number> {
   const rows = await db.select({ seq: outbox.seq }).from(outbox).where(isNull(outbox.publishedAt));
   return rows.length;
+}
+
+/** Payments the worker has not settled yet (pending or processing). */
+export async function unsettledPayments(db: PaymentsDb): Promise<number> {
+  const [open] = await db
+    .select({ n: count() })
+    .from(payments)
+    .where(inArray(payments.status, ["pending", "processing"]));
+  return open?.n ?? 0;
 }
 
 /** The uniform error of a response. */

@@ -48,12 +48,35 @@ export interface IdempotencyOptions {
   pollMs?: number;
 }
 
+/** Most keys remembered as abandoned at once; beyond that the oldest fall back to the stale takeover. */
+const MAX_ABANDONED = 10_000;
+
+/** A key as a one-statement execution inserts it: already `completed`, in the statement that makes the change. */
+export interface CompletedKey {
+  userId: string;
+  key: string;
+  requestHash: string;
+  lockToken: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
 /** Runs requests at most once per (user, key), as ARCHITECTURE §3 and ADR 0004 describe. */
 export interface Idempotency {
   run(
     request: IdempotentRequest,
     execute: (complete: CompleteKey) => Promise<StoredResponse>,
   ): Promise<IdempotentResult>;
+  /**
+   * The fast path of a request whose whole effect is one SQL statement (ADR 0004): `attempt` inserts `key`
+   * with `ON CONFLICT DO NOTHING` in the statement that makes the change, and returns the status and body
+   * it stored, or undefined when it wrote nothing (the key exists, or the request is refused). Undefined
+   * here means: go through {@link run}, which replays, waits, refuses or executes as usual.
+   */
+  runAtOnce(
+    request: IdempotentRequest,
+    attempt: (key: CompletedKey) => Promise<{ status: number; json: string } | undefined>,
+  ): Promise<IdempotentResult | undefined>;
 }
 
 type KeyRow = typeof idempotencyKeys.$inferSelect;
@@ -92,13 +115,25 @@ export function createIdempotency(opts: IdempotencyOptions): Idempotency {
   };
   const keyIs = (r: IdempotentRequest) =>
     and(eq(idempotencyKeys.userId, r.userId), eq(idempotencyKeys.key, r.key));
+  // Keys this process left in flight because releasing them failed (the database went away mid-request):
+  // slot → lock token. Nothing committed under such a token, so a retry takes the key over at once instead
+  // of waiting for the stale takeover. Other processes still wait for that (they cannot know).
+  const abandoned = new Map<string, string>();
+  const abandon = (r: IdempotentRequest, token: string) => {
+    abandoned.delete(slot(r));
+    abandoned.set(slot(r), token);
+    if (abandoned.size > MAX_ABANDONED) abandoned.delete(abandoned.keys().next().value ?? "");
+  };
 
   async function read(r: IdempotentRequest): Promise<KeyRow | undefined> {
     const [row] = await db.select().from(idempotencyKeys).where(keyIs(r));
     return row;
   }
 
-  /** Inserts the key as in flight, or takes over a dead one; the lock token on success. */
+  /**
+   * Inserts the key as in flight, or takes over a dead one (only if it is still exactly as read: same owner,
+   * same state); the lock token on success.
+   */
   async function claim(r: IdempotentRequest, hash: string, dead?: KeyRow): Promise<string | undefined> {
     const token = crypto.randomUUID();
     const at = now();
@@ -115,7 +150,13 @@ export function createIdempotency(opts: IdempotencyOptions): Idempotency {
       ? await db
           .update(idempotencyKeys)
           .set(fields)
-          .where(and(keyIs(r), eq(idempotencyKeys.lockToken, dead.lockToken)))
+          .where(
+            and(
+              keyIs(r),
+              eq(idempotencyKeys.lockToken, dead.lockToken),
+              eq(idempotencyKeys.state, dead.state),
+            ),
+          )
           .returning({ key: idempotencyKeys.key })
       : await db
           .insert(idempotencyKeys)
@@ -187,11 +228,16 @@ export function createIdempotency(opts: IdempotencyOptions): Idempotency {
         metrics.idempotency.inc({ outcome: "executed" });
         return { status: response.status, json: JSON.stringify(response.body), replayed: false };
       }
-      // Failures that a retry may cure (database down, a bug) release the key: nothing was committed.
-      await db
+      // Failures that a retry may cure (database down, a bug) release the key: nothing was committed. Only
+      // while it is still in flight: a commit whose acknowledgement was lost left it completed, to replay.
+      const released = await db
         .delete(idempotencyKeys)
-        .where(and(keyIs(r), eq(idempotencyKeys.lockToken, token)))
-        .catch(() => undefined);
+        .where(and(keyIs(r), eq(idempotencyKeys.lockToken, token), eq(idempotencyKeys.state, "in_flight")))
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!released) abandon(r, token);
       throw error;
     } finally {
       notify(r);
@@ -199,6 +245,20 @@ export function createIdempotency(opts: IdempotencyOptions): Idempotency {
   }
 
   return {
+    async runAtOnce(r, attempt) {
+      const at = now();
+      const stored = await attempt({
+        userId: r.userId,
+        key: r.key,
+        requestHash: requestHash(r.method, r.path, r.body),
+        lockToken: crypto.randomUUID(),
+        createdAt: at,
+        expiresAt: new Date(at.getTime() + IDEMPOTENCY_TTL_MS),
+      });
+      if (!stored) return undefined;
+      metrics.idempotency.inc({ outcome: "executed" });
+      return { ...stored, replayed: false };
+    },
     async run(r, work) {
       const hash = requestHash(r.method, r.path, r.body);
       // Bounded: each turn either decides, or follows a key that changed under us (released, taken over).
@@ -208,6 +268,7 @@ export function createIdempotency(opts: IdempotencyOptions): Idempotency {
         let row = await read(r);
         if (!row) continue;
         let decision = decideOnStoredKey(row, hash, now(), staleAfterMs);
+        if (decision === "wait" && abandoned.get(slot(r)) === row.lockToken) decision = "take_over";
         if (decision === "wait") {
           const after = await waitForOwner(r, row.lockToken);
           if (after === "timeout") {
@@ -236,6 +297,7 @@ export function createIdempotency(opts: IdempotencyOptions): Idempotency {
         }
         if (decision === "take_over") {
           const taken = await claim(r, hash, row);
+          if (abandoned.get(slot(r)) === row.lockToken) abandoned.delete(slot(r));
           if (taken) return execute(r, taken, work);
         }
       }

@@ -4,7 +4,7 @@ import {
   LIST_TTL_MS,
   PAYMENT_TTL_MS,
   type PaymentsCore,
-  paymentTag,
+  paymentKey,
   REPORT_TTL_MS,
   userTag,
 } from "../core.ts";
@@ -39,20 +39,20 @@ async function cached<T>(
 }
 
 /**
- * One payment as its payer, payee or an admin sees it, through the cache (tag `payment:<id>`). Anyone
- * else gets the same 404 as for a payment that does not exist.
+ * One payment as its payer, payee or an admin sees it, through the cache (key `payment:<id>`, which every
+ * transition deletes). Anyone else gets the same 404 as for a payment that does not exist.
  */
 export async function readPayment(core: PaymentsCore, actor: Actor, id: Id<"pay">): Promise<ApiPayment> {
   const payment = await cached(
     core,
     "payment",
-    `payment:${id}`,
+    paymentKey(id),
     async () => {
       const row = await findPayment(core.db, id);
       // undefined is not stored: unknown ids never fill the cache.
       return row ? toApiPayment(row) : undefined;
     },
-    { ttlMs: PAYMENT_TTL_MS, tags: [paymentTag(id)] },
+    { ttlMs: PAYMENT_TTL_MS },
   );
   if (!payment || !visibleTo(payment, actor)) throw paymentNotFound();
   return payment;

@@ -3,7 +3,7 @@ import { enqueueEvents } from "@payments/events";
 import { currentTraceparent } from "@payments/service-kit";
 import { and, eq } from "drizzle-orm";
 import type { PaymentsDb } from "../core.ts";
-import { type PaymentRow, payments, paymentTransitions } from "../db/schema.ts";
+import { type PaymentRow, type PaymentState, payments, paymentTransitions } from "../db/schema.ts";
 import { canTransition } from "../domain/state-machine.ts";
 import { paymentSnapshot } from "../domain/views.ts";
 
@@ -30,7 +30,7 @@ export interface TransitionInput {
 }
 
 /** The event announcing that `payment` entered its current status. */
-export function transitionEvent(payment: PaymentRow) {
+export function transitionEvent(payment: PaymentState) {
   const base = { producer: "payments", subject: payment.id, traceparent: currentTraceparent() };
   const snapshot = paymentSnapshot(payment);
   switch (payment.status) {

@@ -169,6 +169,8 @@ export type PaymentsSchema = typeof paymentsSchema;
 
 /** A payment row. */
 export type PaymentRow = typeof payments.$inferSelect;
+/** A payment without the fields only its creator sets and nothing changes (what transitions and events use). */
+export type PaymentState = Omit<PaymentRow, "description" | "metadata">;
 /** A refund row. */
 export type RefundRow = typeof refunds.$inferSelect;
 /** A read-model user row. */

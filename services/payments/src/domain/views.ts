@@ -1,5 +1,5 @@
 import type { Id, PaymentStatus } from "@payments/contracts";
-import type { PaymentRow, RefundRow } from "../db/schema.ts";
+import type { PaymentRow, PaymentState, RefundRow } from "../db/schema.ts";
 
 /** A payment as the API returns it. */
 export interface ApiPayment {
@@ -74,7 +74,7 @@ export function toApiRefund(row: RefundRow): ApiRefund {
 }
 
 /** The payment snapshot every `payment.*` event carries (contracts' `paymentSnapshotSchema`). */
-export function paymentSnapshot(row: PaymentRow) {
+export function paymentSnapshot(row: PaymentState) {
   return {
     id: row.id,
     payer_id: row.payerId,

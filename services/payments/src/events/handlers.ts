@@ -11,6 +11,7 @@ import { applyTransition } from "../actions/transition.ts";
 import { afterCommit, type PaymentsCore, type PaymentsDb } from "../core.ts";
 import { type PaymentRow, payments, userDirectory } from "../db/schema.ts";
 import { chargePayment, type SettleDeps, startProcessing } from "../worker/settle.ts";
+import { startProcessingAtOnce, stateFromCreated } from "../worker/settle-at-once.ts";
 
 /** Inbox consumer name and queue of the payments service. */
 export const CONSUMER = "payments";
@@ -73,6 +74,13 @@ export function createEventHandler(core: PaymentsCore, settle: SettleDeps): Even
   return async (event: EventEnvelope) => {
     switch (event.type) {
       case "payment.created": {
+        // One statement while the payment is exactly as created and the event new (the usual case).
+        const fast = await startProcessingAtOnce(core, CONSUMER, event.id, stateFromCreated(event.data));
+        if (fast) {
+          await afterCommit(core, [fast.payment]);
+          await chargePayment(core, settle, fast.payment, fast.attempts);
+          return;
+        }
         let started: PaymentRow | undefined;
         await applyOnce(core.db, CONSUMER, event, async (tx) => {
           started = await startProcessing(core, tx, event.data.id);

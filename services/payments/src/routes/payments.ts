@@ -4,6 +4,7 @@ import { describeRoute, forbidden, type KitEnv, validate } from "@payments/servi
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
+import { createPaymentAtOnce } from "../actions/create-at-once.ts";
 import type { Idempotency, IdempotentResult } from "../actions/idempotency.ts";
 import { type Actor, cancelPayment, createPayment, paymentNotFound } from "../actions/payments.ts";
 import { readPayment, readPaymentPage } from "../actions/reads.ts";
@@ -27,6 +28,7 @@ import {
   refundBody,
   refundSchema,
 } from "./schemas.ts";
+import { databaseUnavailableAs503 } from "./unavailable.ts";
 
 /** Authentication guards the routes use. */
 export interface Guards {
@@ -77,6 +79,7 @@ const history = z.object({
 export function paymentRoutes(deps: RouteDeps): Hono<KitEnv> {
   const { core, idempotency, guards } = deps;
   const app = new Hono<KitEnv>();
+  app.onError(databaseUnavailableAs503(core.logger));
   const key = (c: AuthedContext, header: string, body: unknown) => ({
     userId: c.var.auth.userId,
     key: header,
@@ -101,10 +104,13 @@ export function paymentRoutes(deps: RouteDeps): Hono<KitEnv> {
     validate("json", createPaymentBody(core.currencies)),
     async (c) => {
       const body = c.req.valid("json");
-      const result = await idempotency.run(
-        key(c, c.req.valid("header")["idempotency-key"], body),
-        (complete) => createPayment(core, actorOf(c), body, complete),
-      );
+      const request = key(c, c.req.valid("header")["idempotency-key"], body);
+      const actor = actorOf(c);
+      // One statement when the key is new and the payment acceptable; otherwise the general path decides.
+      const result =
+        (await idempotency.runAtOnce(request, (completed) =>
+          createPaymentAtOnce(core, actor, body, completed),
+        )) ?? (await idempotency.run(request, (complete) => createPayment(core, actor, body, complete)));
       return send(c, result);
     },
   );

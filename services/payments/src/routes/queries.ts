@@ -5,6 +5,7 @@ import { readSummary } from "../actions/reads.ts";
 import { searchPayees } from "../db/queries.ts";
 import { actorOf, type RouteDeps } from "./payments.ts";
 import { errorResponses, jsonContent, payeesQuery, summaryQuery } from "./schemas.ts";
+import { databaseUnavailableAs503 } from "./unavailable.ts";
 
 const DAY_MS = 24 * 3600_000;
 /** Longest report range: aggregates over more would be slow and are not what the dashboard shows. */
@@ -43,6 +44,7 @@ const payeesResponse = z.object({
 export function queryRoutes(deps: RouteDeps): Hono<KitEnv> {
   const { core, guards } = deps;
   const app = new Hono<KitEnv>();
+  app.onError(databaseUnavailableAs503(core.logger));
 
   app.get(
     "/reports/summary",

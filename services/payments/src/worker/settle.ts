@@ -3,13 +3,14 @@ import { and, eq, inArray, lte, sql } from "drizzle-orm";
 import { applyTransition } from "../actions/transition.ts";
 import { afterCommit, type PaymentsCore, type PaymentsDb } from "../core.ts";
 import { findPayment } from "../db/queries.ts";
-import { type PaymentRow, paymentAttempts, payments } from "../db/schema.ts";
+import { type PaymentRow, type PaymentState, paymentAttempts, payments } from "../db/schema.ts";
 import {
   type PaymentProcessor,
   type ProcessorResult,
   ProcessorTimeoutError,
   withTimeout,
 } from "../processor/processor.ts";
+import { type AttemptRecord, finishAtOnce } from "./settle-at-once.ts";
 
 /** How the worker talks to the processor. */
 export interface SettleDeps {
@@ -42,7 +43,7 @@ export function startProcessing(
 
 async function callProcessor(
   deps: SettleDeps,
-  payment: PaymentRow,
+  payment: PaymentState,
   attempt: number,
 ): Promise<{ outcome: AttemptOutcome; result?: ProcessorResult; error?: unknown }> {
   try {
@@ -63,26 +64,29 @@ type AttemptRow = typeof paymentAttempts.$inferInsert;
 
 /**
  * Settles `processing → succeeded | failed` and records the deciding attempt in the same transaction (one
- * commit instead of two), then counts it.
+ * commit instead of two), then counts it. One statement when the row is as the worker left it; otherwise
+ * (another process touched it) the general path, guarded by the status alone as before.
  */
 async function finish(
   core: PaymentsCore,
-  payment: PaymentRow,
-  attempt: AttemptRow,
+  payment: PaymentState,
+  attempt: AttemptRow & AttemptRecord,
   failure: { code: string; message: string } | undefined,
-): Promise<PaymentRow | undefined> {
-  const row = await core.db.transaction(async (tx) => {
-    await tx.insert(paymentAttempts).values(attempt);
-    return applyTransition(tx, {
-      paymentId: payment.id,
-      from: "processing",
-      to: failure ? "failed" : "succeeded",
-      actorId: null,
-      reason: failure ? failure.code : "processor confirmed",
-      fields: failure ? { failureCode: failure.code, failureMessage: failure.message } : {},
-      now: core.now(),
-    });
-  });
+): Promise<PaymentState | undefined> {
+  const row =
+    (await finishAtOnce(core, payment, attempt, failure)) ??
+    (await core.db.transaction(async (tx) => {
+      await tx.insert(paymentAttempts).values(attempt);
+      return applyTransition(tx, {
+        paymentId: payment.id,
+        from: "processing",
+        to: failure ? "failed" : "succeeded",
+        actorId: null,
+        reason: failure ? failure.code : "processor confirmed",
+        fields: failure ? { failureCode: failure.code, failureMessage: failure.message } : {},
+        now: core.now(),
+      });
+    }));
   if (!row) return undefined;
   if (failure) core.metrics.failed.inc({ currency: row.currency, code: failure.code });
   else core.metrics.succeeded.inc({ currency: row.currency });
@@ -93,24 +97,31 @@ async function finish(
 /**
  * Charges a payment that is `processing`: calls the processor, records every attempt (outcome, latency),
  * retries timeouts and errors with backoff, and settles the payment. Attempt numbers continue from those
- * already recorded, so a payment resumed after a crash keeps its history.
+ * already recorded (`attemptsDone`, counted here when not given), so a payment resumed after a crash keeps
+ * its history.
  */
 export async function chargePayment(
   core: PaymentsCore,
   deps: SettleDeps,
-  payment: PaymentRow,
-): Promise<PaymentRow | undefined> {
-  const [done] = await core.db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(paymentAttempts)
-    .where(eq(paymentAttempts.paymentId, payment.id));
-  for (let attempt = (done?.n ?? 0) + 1; ; attempt++) {
+  payment: PaymentState,
+  attemptsDone?: number,
+): Promise<PaymentState | undefined> {
+  const done =
+    attemptsDone ??
+    (
+      await core.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(paymentAttempts)
+        .where(eq(paymentAttempts.paymentId, payment.id))
+    )[0]?.n ??
+    0;
+  for (let attempt = done + 1; ; attempt++) {
     const started = performance.now();
     const call = await callProcessor(deps, payment, attempt);
     const latencyMs = Math.round(performance.now() - started);
     core.metrics.processorLatency.observe({ outcome: call.outcome }, latencyMs / 1000);
     const declined = call.result?.outcome === "declined" ? call.result : undefined;
-    const record: AttemptRow = {
+    const record: AttemptRow & AttemptRecord = {
       id: newId("att"),
       paymentId: payment.id,
       attempt,
