@@ -7,6 +7,7 @@ import { createIdempotency } from "./actions/idempotency.ts";
 import { rememberVerifiedTokens } from "./auth.ts";
 import type { PaymentsCore, PaymentsDb } from "./core.ts";
 import { createPaymentMetrics } from "./metrics.ts";
+import { createPolicyHolder, type PolicyHolder } from "./policy.ts";
 import type { PaymentProcessor } from "./processor/processor.ts";
 import { paymentRoutes, type RouteDeps } from "./routes/payments.ts";
 import { queryRoutes } from "./routes/queries.ts";
@@ -20,8 +21,10 @@ export interface PaymentsDeps {
   verifier: JwtVerifier;
   /** Used by refunds; charges go through the worker. */
   processor: PaymentProcessor;
-  /** Currencies a payment may be made in. */
+  /** Currencies a payment may be made in while no `policy` is given (or it has not heard from admin). */
   currencies: readonly string[];
+  /** The payment policy, kept current from admin's configuration (server.ts); default: `currencies` only. */
+  policy?: PolicyHolder;
   tracer?: Tracer;
   registry?: Registry;
   probes?: HealthProbe[];
@@ -78,7 +81,7 @@ export function createApp(deps: PaymentsDeps): PaymentsApp {
     cache: deps.cache,
     logger: deps.logger,
     metrics,
-    currencies: deps.currencies,
+    policy: deps.policy ?? createPolicyHolder({ currencies: deps.currencies, logger: deps.logger }),
     now,
     eventsCommitted: deps.onEventsCommitted ? coalesce(deps.onEventsCommitted, RELAY_WAKE_MS) : () => {},
   };

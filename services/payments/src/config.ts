@@ -23,7 +23,7 @@ export const paymentsEnv = commonEnv.extend({
   PAYMENTS_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   PAYMENTS_DATA_DIR: z.string().min(1).default(".data/payments"),
   PAYMENTS_DB_POOL_SIZE: int(1, 200).default(20),
-  /** Currencies a payment may be made in (lowercase ISO-4217, comma separated). */
+  /** Currencies a payment may be made in until admin's system configuration is read (comma separated). */
   PAYMENTS_CURRENCIES: currencyList.default(["usd", "eur", "gbp", "chf", "jpy", "cad", "aud", "sek"]),
   /**
    * Where access tokens' public keys are. Unset: the auth service started in the same process (embedded
@@ -31,6 +31,11 @@ export const paymentsEnv = commonEnv.extend({
    */
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   AUTH_URL: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:3001"),
+  /**
+   * The admin service, whose `GET /config/public` holds the supported currencies and payment limits. Unset:
+   * the admin service started in the same process (embedded mode); none: PAYMENTS_CURRENCIES, no limits.
+   */
+  ADMIN_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Must equal the auth service's AUTH_ISSUER / AUTH_AUDIENCE. */
   AUTH_ISSUER: z.string().min(1).max(200).default("urn:payments:auth"),
   AUTH_AUDIENCE: z.string().min(1).max(200).default("urn:payments:api"),

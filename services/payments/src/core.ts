@@ -3,6 +3,7 @@ import type { Database } from "@payments/db";
 import type { Logger } from "@payments/service-kit";
 import type { PaymentRow, PaymentsSchema } from "./db/schema.ts";
 import type { PaymentMetrics } from "./metrics.ts";
+import type { PolicyHolder } from "./policy.ts";
 
 /** The payments database, whichever driver is behind it. */
 export type PaymentsDb = Database<PaymentsSchema>;
@@ -13,8 +14,8 @@ export interface PaymentsCore {
   cache: Cache;
   logger: Logger;
   metrics: PaymentMetrics;
-  /** Currencies a payment may be made in. */
-  currencies: readonly string[];
+  /** Currencies and amount limits a payment must respect (admin's system configuration). */
+  policy: PolicyHolder;
   now: () => Date;
   /** Called after a transaction wrote events to the outbox (the relay's `wake`). */
   eventsCommitted: () => void;

@@ -17,6 +17,7 @@ import type { PaymentsCore } from "./core.ts";
 import { MIGRATIONS_FOLDER } from "./db/migrations.ts";
 import { paymentsSchema, userDirectory } from "./db/schema.ts";
 import { createPaymentMetrics } from "./metrics.ts";
+import { createPolicyHolder } from "./policy.ts";
 import { createSimulatedProcessor } from "./processor/simulator.ts";
 import { chargePayment, type SettleDeps, startProcessing } from "./worker/settle.ts";
 
@@ -59,7 +60,7 @@ const core: PaymentsCore = {
   cache,
   logger,
   metrics: createPaymentMetrics(new Registry()),
-  currencies: config.PAYMENTS_CURRENCIES,
+  policy: createPolicyHolder({ currencies: config.PAYMENTS_CURRENCIES, logger }),
   now: () => clock,
   eventsCommitted: () => {},
 };
@@ -100,9 +101,9 @@ function currency(): string {
   let r = Math.random();
   for (const [code, weight] of CURRENCIES) {
     r -= weight;
-    if (r <= 0 && core.currencies.includes(code)) return code;
+    if (r <= 0 && core.policy.current().currencies.includes(code)) return code;
   }
-  return core.currencies[0] ?? "usd";
+  return core.policy.current().currencies[0] ?? "usd";
 }
 
 let vendors = await usersWithRole("vendor");

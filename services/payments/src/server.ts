@@ -8,13 +8,15 @@ import { MIGRATIONS_FOLDER } from "./db/migrations.ts";
 import { paymentsSchema } from "./db/schema.ts";
 import { startWorker } from "./events/handlers.ts";
 import { startMaintenance } from "./maintenance.ts";
+import { adminConfigSource, createPolicyHolder } from "./policy.ts";
 import { createSimulatedProcessor } from "./processor/simulator.ts";
 import type { SettleDeps } from "./worker/settle.ts";
 
 /** The payments service: payments, refunds, the processor worker and the payee read model. */
 export const service: ServiceDefinition = {
   name: "payments",
-  after: ["auth"],
+  // After admin too: in one process, payments reads admin's system configuration from its URL.
+  after: ["auth", "admin"],
   async start(infra, running) {
     const config = loadConfig();
     return startHttpService({
@@ -50,6 +52,14 @@ export const service: ServiceDefinition = {
         logger.warn(
           "payments: the processor is the deterministic simulator (see services/payments/README.md)",
         );
+        const adminUrl = config.ADMIN_URL ?? running.get("admin")?.url;
+        if (!adminUrl) logger.warn("payments: no ADMIN_URL; payment policy is PAYMENTS_CURRENCIES only");
+        const policy = createPolicyHolder({
+          currencies: config.PAYMENTS_CURRENCIES,
+          logger,
+          source: adminUrl ? adminConfigSource(adminUrl) : undefined,
+        });
+        infra.shutdown.add("payments policy", () => policy.stop());
         const payments = createApp({
           db: database.db,
           cache: infra.cacheFor("payments", registry),
@@ -60,6 +70,7 @@ export const service: ServiceDefinition = {
           verifier: verifierFromSettings(config, running.get("auth")?.url),
           processor,
           currencies: config.PAYMENTS_CURRENCIES,
+          policy,
           onEventsCommitted: () => relay.wake(),
           idempotencyWaitMs: config.PAYMENTS_IDEMPOTENCY_WAIT_MS,
           processorTimeoutMs: config.PAYMENTS_PROCESSOR_TIMEOUT_MS,
@@ -71,6 +82,8 @@ export const service: ServiceDefinition = {
           retryDelayMs: 200,
         };
         const worker = await startWorker({ core: payments.core, bus: infra.bus, settle });
+        // Not awaited: start-up never waits for admin; until it answers the env defaults apply.
+        policy.refresh();
         infra.shutdown.add("payments worker", () => worker.close());
         const maintenance = startMaintenance({ core: payments.core, settle });
         infra.shutdown.add("payments maintenance", () => maintenance.stop());

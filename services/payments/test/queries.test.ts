@@ -20,7 +20,16 @@ interface Payees {
   data: { id: string; name: string; email: string }[];
 }
 interface OpenApiDoc {
-  paths: Record<string, { post?: { parameters?: { name: string }[] } }>;
+  paths: Record<
+    string,
+    {
+      post?: {
+        description?: string;
+        parameters?: { name: string }[];
+        requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+      };
+    }
+  >;
 }
 
 let close: () => Promise<void>;
@@ -108,6 +117,13 @@ describe(`reports, payee search, OpenAPI and metrics (${adapters})`, () => {
       expect(paths).toContain(path);
     }
     expect(doc.paths["/"]?.post?.parameters?.some((p) => p.name === "idempotency-key")).toBe(true);
+    // Clients learn that currency and amount depend on the live payment policy, and how a refusal looks.
+    const create_ = doc.paths["/"]?.post;
+    expect(create_?.description).toContain("unsupported_currency");
+    expect(create_?.description).toContain("amount_out_of_range");
+    const body = create_?.requestBody?.content["application/json"]?.schema.properties;
+    expect(JSON.stringify(body?.currency)).toContain("supported_currencies");
+    expect(JSON.stringify(body?.amount)).toContain("payment_limits");
     const p = await create(800);
     await h.request(`/${p.id}`, { token: customer.token });
     await h.request(`/${p.id}`, { token: customer.token });

@@ -20,6 +20,7 @@ import { MIGRATIONS_FOLDER } from "../src/db/migrations.ts";
 import { outbox, type PaymentsSchema, payments, paymentsSchema } from "../src/db/schema.ts";
 import type { ApiPayment, ApiRefund } from "../src/domain/views.ts";
 import { startWorker } from "../src/events/handlers.ts";
+import type { PolicyHolder } from "../src/policy.ts";
 import type { PaymentProcessor } from "../src/processor/processor.ts";
 import { createSimulatedProcessor } from "../src/processor/simulator.ts";
 import type { SettleDeps } from "../src/worker/settle.ts";
@@ -109,6 +110,8 @@ export interface HarnessOptions {
   registry?: Registry;
   /** Readiness probes besides the cache's (e.g. the database handle's). */
   probes?: HealthProbe[];
+  /** The payment policy; default the test currencies with no limits and no admin to follow. */
+  policy?: PolicyHolder;
 }
 
 /** A running payments app with its bus, relay and worker, and helpers to drive it. */
@@ -163,13 +166,14 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     verifier: tokens.verifier,
     processor,
     currencies: ["usd", "eur", "jpy", "kwd"],
+    policy: opts.policy,
     onEventsCommitted: () => relay.wake(),
     idempotencyWaitMs: opts.idempotencyWaitMs ?? 10_000,
     processorTimeoutMs: opts.refundTimeoutMs ?? TEST_SETTLE.processorTimeoutMs,
   });
   const settle: SettleDeps = { processor, ...TEST_SETTLE };
   const subscribe = { retryDelaysMs: [10], maxAttempts: 3 };
-  // Production binds one queue to everything; here user events get their own queue so that the read model
+  // Production binds one queue to everything; here user and config events get their own queue so the read model
   // is always up to date while the processor worker may be paused (its queue keeps what arrives meanwhile).
   const users = await startWorker({
     core: app.core,
@@ -177,7 +181,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     settle,
     subscribe,
     queue: "payments-users",
-    patterns: ["user.*"],
+    patterns: ["user.*", "config.updated"],
   });
   const startProcessor = () =>
     startWorker({ core: app.core, bus, settle, subscribe, queue: "payments", patterns: ["payment.created"] });

@@ -86,9 +86,11 @@ describe(`bad input is refused and creates nothing (${adapters})`, () => {
   });
 
   test("currencies: unknown, upper case, valid but not configured", async () => {
-    for (const currency of ["xyz", "USD", "gbp", "", 5]) {
+    for (const currency of ["xyz", "USD", "", 5]) {
       await expect400(await post({ ...valid(), currency }), "currency");
     }
+    // A real currency the policy does not list: refused by the policy, with its own code.
+    await expect400(await post({ ...valid(), currency: "gbp" }), "currency", "unsupported_currency");
     const ok = await post({ ...valid(), currency: "jpy" });
     expect(ok.status).toBe(201);
   });

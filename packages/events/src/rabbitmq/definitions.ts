@@ -16,7 +16,8 @@ import {
 export const PLATFORM_SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
   {
     queue: "payments",
-    patterns: ["user.*", "payment.created"],
+    // config.updated: payments re-reads the system configuration (currencies, limits) without a restart.
+    patterns: ["user.*", "payment.created", "config.updated"],
     retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
     exclusive: false,
   },

@@ -54,7 +54,7 @@ export async function createPaymentAtOnce(
   key: CompletedKey,
 ): Promise<{ status: number; json: string } | undefined> {
   // Refusals decided without the database go the slow path, which answers and stores them.
-  if (input.payee_id === actor.userId || !core.currencies.includes(input.currency)) return undefined;
+  if (input.payee_id === actor.userId || core.policy.refusal(input.currency, input.amount)) return undefined;
   const at = key.createdAt;
   // Exactly the row the statement inserts (the rest are column defaults), so the response needs no RETURNING.
   const row: PaymentRow = {

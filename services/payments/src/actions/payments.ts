@@ -50,9 +50,9 @@ export async function createPayment(
   if (input.payee_id === actor.userId) {
     throw badRequest("payee_is_payer", "You cannot pay yourself.", "payee_id");
   }
-  if (!core.currencies.includes(input.currency)) {
-    throw badRequest("unsupported_currency", `Currency ${input.currency} is not supported.`, "currency");
-  }
+  // The policy of this moment: a `config.updated` applies to the next request, no restart.
+  const refused = core.policy.refusal(input.currency, input.amount);
+  if (refused) throw refused;
   const parties = await core.db
     .select({ id: userDirectory.id, role: userDirectory.role, active: userDirectory.active })
     .from(userDirectory)

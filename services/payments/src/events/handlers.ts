@@ -17,7 +17,7 @@ import { startProcessingAtOnce, stateFromCreated } from "../worker/settle-at-onc
 export const CONSUMER = "payments";
 
 /** What the payments queue is bound to (as in the platform topology of `@payments/events`). */
-export const SUBSCRIBED_EVENTS = ["payment.created", "user.*"] as const;
+export const SUBSCRIBED_EVENTS = ["payment.created", "user.*", "config.updated"] as const;
 
 type UserSnapshot = EventData<"user.registered">;
 
@@ -112,6 +112,13 @@ export function createEventHandler(core: PaymentsCore, settle: SettleDeps): Even
         }
         return;
       }
+      case "config.updated": {
+        // Nothing to write: the inbox row alone makes a redelivery a no-op. The fetch runs in the background
+        // (admin may be briefly unreachable; the policy holder retries) so the delivery is acked at once.
+        const outcome = await applyOnce(core.db, CONSUMER, event, async () => {});
+        if (outcome === "applied") core.policy.refresh(event.data.version);
+        return;
+      }
       default:
         // `user.*` may deliver user events this service has no use for (session.revoked is not bound).
         core.logger.debug({ type: event.type }, "ignoring event");
@@ -134,7 +141,7 @@ export interface WorkerOptions {
   subscribe?: SubscribeOptions;
 }
 
-/** Subscribes the payments queue: the processor worker and the read-model consumer. */
+/** Subscribes the payments queue: the processor worker, the read-model consumer and policy updates. */
 export function startWorker(opts: WorkerOptions): Promise<Subscription> {
   return opts.bus.subscribe(
     opts.queue ?? CONSUMER,

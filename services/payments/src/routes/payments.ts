@@ -93,6 +93,11 @@ export function paymentRoutes(deps: RouteDeps): Hono<KitEnv> {
     "/",
     describeRoute({
       summary: "Create a payment (customers; Idempotency-Key required)",
+      description:
+        "Currency and amount must satisfy the current payment policy: the system configuration's " +
+        "supported currencies and per-currency amount limits, served by admin and followed live through " +
+        "`config.updated` (no restart). A refusal is 400 with `param` `currency` (`unsupported_currency`) " +
+        "or `amount` (`amount_out_of_range`).",
       tags: ["payments"],
       responses: {
         201: { description: "Created, pending", content: jsonContent(paymentSchema) },
@@ -101,7 +106,7 @@ export function paymentRoutes(deps: RouteDeps): Hono<KitEnv> {
     }),
     guards.customer,
     validate("header", idempotencyHeader),
-    validate("json", createPaymentBody(core.currencies)),
+    validate("json", createPaymentBody),
     async (c) => {
       const body = c.req.valid("json");
       const request = key(c, c.req.valid("header")["idempotency-key"], body);

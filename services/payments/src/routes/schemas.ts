@@ -1,4 +1,10 @@
-import { amountSchema, idSchema, paymentStatusSchema, timestampSchema } from "@payments/contracts";
+import {
+  amountSchema,
+  currencySchema,
+  idSchema,
+  paymentStatusSchema,
+  timestampSchema,
+} from "@payments/contracts";
 import { errorJsonSchema, resolver } from "@payments/service-kit";
 import { z } from "zod";
 import { CANCELLATION_REASONS } from "../actions/payments.ts";
@@ -13,18 +19,23 @@ const metadataSchema = z
     message: `at most ${METADATA_LIMITS.keys} keys`,
   });
 
-/** Body of `POST /`; the currency list comes from configuration. */
-export function createPaymentBody(currencies: readonly string[]) {
-  const [first, ...rest] = currencies;
-  if (first === undefined) throw new Error("payments: at least one currency must be configured");
-  return z.strictObject({
-    payee_id: idSchema("usr"),
-    amount: amountSchema,
-    currency: z.enum([first, ...rest]),
-    description: z.string().max(500).optional(),
-    metadata: metadataSchema.optional(),
-  });
-}
+/**
+ * Body of `POST /`. The shape is checked here; whether the currency is supported and the amount within its
+ * limits is the payment policy's call (admin's system configuration, which changes without a restart).
+ */
+export const createPaymentBody = z.strictObject({
+  payee_id: idSchema("usr"),
+  amount: amountSchema.describe(
+    "Minor units. Must also lie within the limits the system configuration sets for the currency " +
+      "(`payment_limits`, per currency or default); otherwise 400 `amount_out_of_range`.",
+  ),
+  currency: currencySchema.describe(
+    "Lowercase ISO-4217. Must be one of the system configuration's `supported_currencies` " +
+      "(GET /api/admin/config/public); otherwise 400 `unsupported_currency`.",
+  ),
+  description: z.string().max(500).optional(),
+  metadata: metadataSchema.optional(),
+});
 
 /** Body of `POST /:id/refunds`: amount omitted = everything not refunded yet. */
 export const refundBody = z.strictObject({
