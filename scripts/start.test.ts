@@ -27,6 +27,8 @@ function baseEnv(): Record<string, string> {
   }
   for (const s of SERVICES) env[`${s}_PORT`] = String(freePort());
   env.LOG_LEVEL = "warn";
+  // Caddy in front is scripts/caddy.test.ts's subject; here the gateway alone.
+  env.PLATFORM_EDGE = "off";
   return env;
 }
 

@@ -12,6 +12,7 @@ import {
 } from "@payments/platform";
 import { createLogger, createShutdown, type Shutdown } from "@payments/service-kit";
 import { Glob } from "bun";
+import { type EdgeOutcome, loadEdgeConfig, startEdge } from "./caddy.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -34,6 +35,9 @@ async function buildFrontendsIfStale(): Promise<void> {
   const sources = Math.max(
     await newest("frontends/*/{src,public}/**/*"),
     await newest("frontends/*/{index.html,vite.config.ts,package.json}"),
+    // Build settings shared by every app (the shared Vite config and its plugins).
+    await newest("frontends/{vite.shared.ts,tsconfig.json}"),
+    await newest("frontends/{build,*/build}/**/*"),
     await newest("packages/{ui,api-client,contracts}/src/**/*"),
   );
   if (built > 0 && built >= sources) return;
@@ -76,7 +80,11 @@ function startOrder(services: ServiceDefinition[]): ServiceDefinition[] {
  * bus and servers must be closed first (two PGlite instances on one data dir would corrupt it), and the
  * signal handlers must stop whichever run is current, so both live on globalThis.
  */
-const hot = globalThis as { platformShutdown?: Shutdown; platformSignals?: boolean };
+const hot = globalThis as {
+  platformShutdown?: Shutdown;
+  platformSignals?: boolean;
+  platformEdge?: EdgeOutcome;
+};
 if (hot.platformShutdown) await hot.platformShutdown.run("hot reload");
 else await buildFrontendsIfStale();
 
@@ -87,7 +95,12 @@ if (!hot.platformSignals) {
   hot.platformSignals = true;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
-      void hot.platformShutdown?.run(signal).then(() => process.exit(0));
+      void hot.platformShutdown
+        ?.run(signal)
+        .then(() =>
+          hot.platformEdge && "edge" in hot.platformEdge ? hot.platformEdge.edge.stop() : undefined,
+        )
+        .then(() => process.exit(0));
     });
   }
 }
@@ -98,9 +111,23 @@ for (const service of startOrder(await discover())) {
 }
 
 const gateway = running.get("gateway");
+const direct = gateway ? `http://localhost:${gateway.port}` : undefined;
+// Caddy starts once and survives hot reloads: the gateway comes back on the same port.
+if (gateway && !hot.platformEdge)
+  hot.platformEdge = await startEdge(loadEdgeConfig(), gateway.port, process.cwd());
+const edge = hot.platformEdge && "edge" in hot.platformEdge ? hot.platformEdge.edge : undefined;
 const lines = [
   "",
-  `  Payments platform is up: ${gateway ? `http://localhost:${gateway.port}` : "(no gateway)"}`,
+  `  Payments platform is up: ${edge?.url ?? direct ?? "(no gateway)"}`,
+  ...(edge && direct
+    ? [
+        `    (HTTPS through Caddy; its local CA is ${edge.rootCert} — trust it, or accept the browser's warning;`,
+        `     the gateway itself: ${direct})`,
+      ]
+    : []),
+  ...(hot.platformEdge && "skipped" in hot.platformEdge
+    ? [`    (no HTTPS edge: ${hot.platformEdge.skipped})`]
+    : []),
   "",
   ...[...running.values()].map((s) => `    ${s.name.padEnd(10)} ${s.url}`),
   "",

@@ -55,7 +55,12 @@ export async function startChaosPlatform(opts: {
     REDIS_URL: opts.redisUrl,
     RABBITMQ_URL: opts.rabbitmqUrl,
     LOG_LEVEL: "warn",
+    PLATFORM_EDGE: "off",
     AUTH_REGISTRATIONS_PER_IP_HOUR: "100000",
+    // Every test client is 127.0.0.1 and registers many users: the gateway's limits would throttle the run.
+    GATEWAY_RATE_LIMIT_USER: "1000000",
+    GATEWAY_RATE_LIMIT_IP: "1000000",
+    GATEWAY_RATE_LIMIT_AUTH: "1000000",
   };
   let child: Child | undefined;
   let stopping = false;

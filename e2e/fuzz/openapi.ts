@@ -123,6 +123,7 @@ export function typeOf(schema: Schema): string | undefined {
 
 /** True when the schema admits `null`. */
 export function nullable(schema: Schema): boolean {
+  if (schema.type === "null") return true;
   if (Array.isArray(schema.type) && schema.type.includes("null")) return true;
   return (schema.anyOf ?? schema.oneOf ?? []).some((s) => s.type === "null");
 }

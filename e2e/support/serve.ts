@@ -51,6 +51,8 @@ const platformEnv: Record<string, string> = {
   ...platformBaseEnv(),
   ...databaseEnv,
   LOG_LEVEL: "warn",
+  // This file runs its own Caddy (below) on the run's ports; the runner must not start another.
+  PLATFORM_EDGE: "off",
   GATEWAY_PORT: String(env.gatewayPort),
   AUTH_PORT: String(env.servicePorts.auth),
   PAYMENTS_PORT: String(env.servicePorts.payments),
@@ -61,6 +63,10 @@ const platformEnv: Record<string, string> = {
   GATEWAY_ALLOWED_ORIGINS: origins,
   // Every request comes from 127.0.0.1; the suites register hundreds of users and fail logins on purpose.
   AUTH_REGISTRATIONS_PER_IP_HOUR: "100000",
+  // Every test client is 127.0.0.1 and registers many users: the gateway's limits would throttle the run.
+  GATEWAY_RATE_LIMIT_USER: "1000000",
+  GATEWAY_RATE_LIMIT_IP: "1000000",
+  GATEWAY_RATE_LIMIT_AUTH: "1000000",
   AUTH_LOGIN_FAILURES_PER_IP_HOUR: "100000",
   // Short-lived access tokens (3 min; the shell renews one a minute before expiry), so API suites that hold
   // users for minutes go through renewal too. Not shorter: the shell would renew every second.

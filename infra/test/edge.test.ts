@@ -1,11 +1,12 @@
 /**
  * The edge image's Caddyfile (infra/docker/frontends.Caddyfile), run with Debian's Caddy against built-looking
  * frontends in a temp dir and a stand-in gateway: the shell at / with the single-page-app fallback, remotes at
- * /remotes/<name>/, cache headers, /api and /ws proxied, /metrics never exposed. Caddy is installed by .ci/run;
- * without it the suite fails under CI and is reported as not run locally.
+ * /remotes/<name>/, cache headers, the root Caddyfile's security headers (CSP included), /api and /ws proxied,
+ * /metrics never exposed. Caddy is installed by .ci/run; without it the suite fails under CI and is reported
+ * as not run locally.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { isCI } from "@payments/testing";
@@ -139,6 +140,21 @@ describe.if(Boolean(caddy) || isCI)("edge (frontends.Caddyfile)", () => {
     });
     ws.close();
     expect(reply).toBe("echo:ping");
+  });
+
+  it("sends the root Caddyfile's Content-Security-Policy and the other security headers", async () => {
+    const policy = /Content-Security-Policy "([^"]+)"/.exec(
+      readFileSync(join(root, "Caddyfile"), "utf8"),
+    )?.[1];
+    expect(policy).toContain("frame-ancestors 'none'");
+    for (const path of ["/", "/api/payments", "/remotes/auth/remoteEntry.js"]) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.headers.get("content-security-policy"), path).toBe(
+        policy?.replace("{http.request.hostport}", `127.0.0.1:${ports.plain}`) ?? "",
+      );
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    }
   });
 
   it("serves the same site over HTTPS with its own certificate, with HSTS", async () => {

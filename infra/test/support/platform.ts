@@ -83,7 +83,8 @@ function cleanEnv(): Record<string, string> {
 /** Starts scripts/start.ts and resolves once it prints its banner (every service listening). */
 export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
   const cwd = mkdtempSync(join(tmpdir(), "infra-platform-"));
-  const env: Record<string, string> = { ...cleanEnv(), LOG_LEVEL: "warn", ...opts.env };
+  // PLATFORM_EDGE=off: no Caddy in front (scripts/caddy.ts); the suites talk to the services directly.
+  const env: Record<string, string> = { ...cleanEnv(), LOG_LEVEL: "warn", PLATFORM_EDGE: "off", ...opts.env };
   const cleanups: Array<() => Promise<void>> = [async () => rmSync(cwd, { recursive: true, force: true })];
   const names = serviceNames();
   for (const name of names) env[`${name.toUpperCase()}_PORT`] = String(freePort());

@@ -1,5 +1,7 @@
 import { commonEnv, parseConfig } from "@payments/service-kit";
 import { z } from "zod";
+import type { ForwardLimits } from "./http/forward.ts";
+import type { RateLimits } from "./http/rate-limit.ts";
 
 const port = z.coerce.number().int().min(1).max(65535);
 const upstream = z.url({ protocol: /^https?$/ }).optional();
@@ -47,8 +49,27 @@ export const gatewayEnv = commonEnv.extend({
         .filter(Boolean),
     )
     .default(["127.0.0.1", "::1", "::ffff:127.0.0.1"]),
-  /** Milliseconds before an upstream call is abandoned with 503. */
+  /**
+   * Milliseconds an upstream has to send its response headers before the gateway gives up with 504 (the body
+   * then streams without a deadline: exports may take long). Client connections idle for Bun's 10 s are closed.
+   */
   GATEWAY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),
+  /** Largest request body forwarded (bytes): 413 before the upstream is asked, or as soon as a chunked body passes it. */
+  GATEWAY_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 ** 3)
+    .default(1024 * 1024),
+  /**
+   * Rate limits (requests per window, per gateway fleet when REDIS_URL is set): per user with a valid access
+   * token; per client address without one; per address on POST login/register/refresh. Test setups that send
+   * everything from 127.0.0.1 raise them.
+   */
+  GATEWAY_RATE_LIMIT_USER: z.coerce.number().int().min(1).max(1_000_000_000).default(600),
+  GATEWAY_RATE_LIMIT_IP: z.coerce.number().int().min(1).max(1_000_000_000).default(1200),
+  GATEWAY_RATE_LIMIT_AUTH: z.coerce.number().int().min(1).max(1_000_000_000).default(60),
+  GATEWAY_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
@@ -56,4 +77,20 @@ export type GatewayConfig = z.infer<typeof gatewayEnv>;
 /** Parses the gateway's environment once; exits with a readable message on bad input. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   return parseConfig(gatewayEnv, env, "gateway");
+}
+
+/** The HTTP edge's limits from config: rate limits, and timeout and body limit of forwarded requests. */
+export function edgeLimits(config: GatewayConfig): { rateLimits: RateLimits; forward: ForwardLimits } {
+  return {
+    rateLimits: {
+      userPerWindow: config.GATEWAY_RATE_LIMIT_USER,
+      ipPerWindow: config.GATEWAY_RATE_LIMIT_IP,
+      authPerWindow: config.GATEWAY_RATE_LIMIT_AUTH,
+      windowSeconds: config.GATEWAY_RATE_LIMIT_WINDOW_SECONDS,
+    },
+    forward: {
+      timeoutMs: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
+      bodyLimitBytes: config.GATEWAY_BODY_LIMIT_BYTES,
+    },
+  };
 }

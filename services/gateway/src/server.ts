@@ -13,7 +13,8 @@ import type { Logger } from "@payments/service-kit";
 import type { Server } from "bun";
 import type { Registry } from "prom-client";
 import { createApp, type RealtimeDeps } from "./app.ts";
-import { type GatewayConfig, loadConfig } from "./config.ts";
+import { edgeLimits, type GatewayConfig, loadConfig } from "./config.ts";
+import { rateLimitRedis } from "./http/store.ts";
 import { createRealtimeHub, type SocketData } from "./realtime/hub.ts";
 import { createTicketStore } from "./realtime/tickets.ts";
 import { createRevokedSessions } from "./routes/realtime.ts";
@@ -61,7 +62,8 @@ async function startRealtime(
       hub.dispatch(event);
     },
     // Fan-out to sockets is best effort and immediate: a failed push is not retried (clients refetch on a seq gap).
-    { retryDelaysMs: [], maxAttempts: 1 },
+    // Exclusive: the queue lives and dies with this instance's connection, so a stopped gateway leaves none behind.
+    { retryDelaysMs: [], maxAttempts: 1, exclusive: true },
   );
   infra.shutdown.add("gateway realtime", async () => {
     hub.close();
@@ -98,14 +100,20 @@ export const service: ServiceDefinition = {
         const realtime = authUrl
           ? await startRealtime(config, authUrl, infra, { logger, registry, tracer })
           : undefined;
+        const limits = edgeLimits(config);
+        const store = infra.env.REDIS_URL
+          ? rateLimitRedis(infra.env.REDIS_URL, logger, infra.shutdown)
+          : undefined;
         const { app } = createApp({
           logger,
           tracer,
           registry,
           upstreams,
-          upstreamTimeoutMs: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
+          upstreamTimeoutMs: limits.forward.timeoutMs,
+          bodyLimitBytes: limits.forward.bodyLimitBytes,
+          rateLimit: { limits: limits.rateLimits, redis: store?.redis, verifier: realtime?.verifier },
           trustedProxies: config.GATEWAY_TRUSTED_PROXIES,
-          probes: [infra.bus.probe],
+          probes: store ? [infra.bus.probe, store.probe] : [infra.bus.probe],
           realtime,
           frontends: frontendsBuilt(config.GATEWAY_FRONTENDS_DIR)
             ? { frontendsDir: config.GATEWAY_FRONTENDS_DIR, remotes: REMOTES }

@@ -146,10 +146,14 @@ describe("realtime rooms", () => {
     for (const x of [p, s, ad]) x.ws.close();
   });
 
-  it("closes the sockets of a revoked session at once and refuses it a new ticket", async () => {
+  it("closes the sockets of a revoked session within 1 s, keeps the user's other sessions, refuses a new ticket", async () => {
     const claims = user();
     const { ws } = await connectAs(claims);
+    const second = await connectAs(claims);
+    const otherSession = await connectAs({ ...claims, sessionId: newId("ses") });
     const code = closed(ws);
+    const secondCode = closed(second.ws);
+    const started = performance.now();
     await bus.publish(
       createEvent({
         type: "session.revoked",
@@ -159,6 +163,10 @@ describe("realtime rooms", () => {
       }),
     );
     expect(await code).toBe(CLOSE_SESSION_REVOKED);
+    expect(await secondCode).toBe(CLOSE_SESSION_REVOKED);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(otherSession.ws.readyState).toBe(WebSocket.OPEN);
+    otherSession.ws.close();
     const res = await app.request("/api/realtime/ticket", {
       method: "POST",
       headers: { authorization: `Bearer ${await keys.sign(claims)}` },

@@ -65,6 +65,20 @@ export function runCacheContract(name: string, expectedKind: Cache["kind"], make
       await cache.del();
     });
 
+    test("take returns a value once, even to concurrent callers, and misses when absent", async () => {
+      const { cache } = await fresh();
+      expect(await cache.take("none")).toBeUndefined();
+      await cache.set("once", { user: "usr_1" }, { ttlMs: 60_000 });
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => cache.take<{ user: string }>("once")),
+      );
+      expect(results.filter((r) => r !== undefined)).toEqual([{ user: "usr_1" }]);
+      expect(await cache.get("once")).toBeUndefined();
+      await cache.set("expiring", 1, { ttlMs: 100 });
+      await sleep(300);
+      expect(await cache.take("expiring")).toBeUndefined();
+    });
+
     test("values round-trip through JSON", async () => {
       const { cache } = await fresh();
       const value = { id: "pay_1", amount: 1999, paid: false, tags: ["a", "ü✓"], nested: { none: null } };

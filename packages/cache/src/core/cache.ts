@@ -6,7 +6,7 @@ import type { Cache, CacheBackend, CacheCommonOptions, CacheSetOptions } from ".
 /** How often, at most, a failing backend is logged (failures in between are counted and summarised). */
 export const FAILURE_LOG_INTERVAL_MS = 30_000;
 
-type Operation = "get" | "set" | "del" | "invalidateTag";
+type Operation = "get" | "take" | "set" | "del" | "invalidateTag";
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -43,14 +43,14 @@ export function buildCache(backend: CacheBackend, opts: CacheCommonOptions): Cac
       `cache ${namespace}: ${backend.kind} works again`,
     );
 
-  async function get<T>(key: string): Promise<T | undefined> {
+  async function read<T>(key: string, operation: "get" | "take"): Promise<T | undefined> {
     let raw: string | undefined;
     try {
-      raw = await backend.get(key);
+      raw = await (operation === "take" ? backend.take(key) : backend.get(key));
       succeeded();
     } catch (error) {
       metrics.requests.inc({ cache: namespace, result: "error" });
-      fail("get", error);
+      fail(operation, error);
       return undefined;
     }
     if (raw === undefined) {
@@ -64,10 +64,12 @@ export function buildCache(backend: CacheBackend, opts: CacheCommonOptions): Cac
     } catch (error) {
       // Not written by this code (or truncated); treat it as a miss and let the next set repair it.
       metrics.requests.inc({ cache: namespace, result: "error" });
-      fail("get", error);
+      fail(operation, error);
       return undefined;
     }
   }
+
+  const get = <T>(key: string): Promise<T | undefined> => read<T>(key, "get");
 
   async function del(...keys: string[]): Promise<void> {
     if (keys.length === 0) return;
@@ -116,6 +118,7 @@ export function buildCache(backend: CacheBackend, opts: CacheCommonOptions): Cac
     kind: backend.kind,
     probe: backend.probe,
     get,
+    take: <T>(key: string): Promise<T | undefined> => read<T>(key, "take"),
     set,
     del,
     invalidateTag,

@@ -22,6 +22,11 @@ export interface CacheSetOptions {
 export interface Cache {
   /** The value stored under `key`, or undefined on a miss (or when the backend is unavailable). */
   get<T>(key: string): Promise<T | undefined>;
+  /**
+   * Reads and deletes `key` in one atomic step: of several concurrent takes of one key (in any process
+   * sharing the backend), exactly one gets the value. For one-time tokens such as WebSocket tickets.
+   */
+  take<T>(key: string): Promise<T | undefined>;
   /** Stores `value` as JSON. Setting `undefined` deletes the key. */
   set<T>(key: string, value: T, opts?: CacheSetOptions): Promise<void>;
   /** Deletes the keys; missing keys are ignored. */
@@ -60,6 +65,8 @@ export interface CacheBackend {
   readonly kind: Cache["kind"];
   readonly probe: HealthProbe;
   get(key: string): Promise<string | undefined>;
+  /** Atomic get-and-delete (Redis GETDEL). */
+  take(key: string): Promise<string | undefined>;
   set(key: string, json: string, ttlMs: number | undefined, tags: readonly string[]): Promise<void>;
   del(keys: readonly string[]): Promise<void>;
   invalidateTag(tag: string): Promise<void>;

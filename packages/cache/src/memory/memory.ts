@@ -40,6 +40,12 @@ function memoryBackend(maxEntries: number): CacheBackend {
     async get(key) {
       return entries.get(key)?.json;
     },
+    async take(key) {
+      // One synchronous step on one thread: no other take can interleave.
+      const json = entries.get(key)?.json;
+      if (json !== undefined) entries.delete(key);
+      return json;
+    },
     async set(key, json, ttlMs, tags) {
       const unique = [...new Set(tags)];
       entries.set(key, { json, tags: unique }, ttlMs === undefined ? {} : { ttl: ttlMs });

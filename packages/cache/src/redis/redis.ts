@@ -94,6 +94,12 @@ function redisBackend(opts: RedisCacheOptions): CacheBackend {
       await firstAttempt;
       return (await client.get(valueKey(key))) ?? undefined;
     },
+    async take(key) {
+      await firstAttempt;
+      // GETDEL (Redis 6.2+) is atomic: two gateways redeeming one ticket cannot both get it. A tag set may
+      // keep the key's name until the tag is invalidated; deleting a missing key then is harmless.
+      return (await client.getdel(valueKey(key))) ?? undefined;
+    },
     async set(key, json, ttlMs, tags) {
       await firstAttempt;
       if (tags.length > 0)

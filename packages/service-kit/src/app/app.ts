@@ -1,5 +1,5 @@
 import { type Tracer, trace } from "@opentelemetry/api";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
@@ -34,11 +34,28 @@ export interface ServiceAppOptions {
   registry?: Registry;
   /** Readiness probes known at creation; more can be added later with `addProbe`. */
   probes?: HealthProbe[];
-  bodyLimitBytes?: number;
+  /**
+   * Largest request body, buffered to check chunked bodies; `false` mounts no limit, for an app that
+   * streams bodies through and enforces its own limit while they stream (the gateway's proxy).
+   */
+  bodyLimitBytes?: number | false;
   /** Serve `GET /openapi.json`; default true. */
   openapi?: boolean;
   /** Passed to `hono/secure-headers`, e.g. a CSP for the gateway that serves the frontends. */
   secureHeaders?: SecureHeadersOptions;
+}
+
+/**
+ * The kit's body limit: 413 in the uniform shape past `maxBytes` (by `Content-Length`, or counted while a
+ * chunked body is buffered). Exported for apps that mount it on some routes only.
+ */
+export function limitBody(maxBytes: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new ApiError(413, "invalid_request", "body_too_large", `Request body exceeds ${maxBytes} bytes.`);
+    },
+  });
 }
 
 /** What {@link createServiceApp} returns. */
@@ -68,21 +85,7 @@ export function createServiceApp(opts: ServiceAppOptions): ServiceApp {
   app.use(kitMiddleware(logRequests()));
   app.use(kitMiddleware(metrics.middleware));
   app.use(kitMiddleware(secureHeaders(opts.secureHeaders)));
-  app.use(
-    kitMiddleware(
-      bodyLimit({
-        maxSize: limit,
-        onError: () => {
-          throw new ApiError(
-            413,
-            "invalid_request",
-            "body_too_large",
-            `Request body exceeds ${limit} bytes.`,
-          );
-        },
-      }),
-    ),
-  );
+  if (limit !== false) app.use(kitMiddleware(limitBody(limit)));
 
   app.onError(
     createErrorHandler({

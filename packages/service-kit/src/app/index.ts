@@ -1,6 +1,7 @@
 export {
   createServiceApp,
   DEFAULT_BODY_LIMIT_BYTES,
+  limitBody,
   type SecureHeadersOptions,
   type ServiceApp,
   type ServiceAppOptions,

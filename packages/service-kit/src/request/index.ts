@@ -4,6 +4,7 @@ export {
   markUnmatched,
   REQUEST_ID_HEADER,
   requestId,
+  requestIdFor,
   routeTemplate,
   UNMATCHED_ROUTE,
 } from "./request.ts";

@@ -23,6 +23,11 @@ export const UNMATCHED_ROUTE = "unmatched";
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** The caller's request id when it is a plain token of at most 128 characters, else a new time-sortable one. */
+export function requestIdFor(incoming: string | null | undefined): string {
+  return incoming && VALID_REQUEST_ID.test(incoming) ? incoming : Bun.randomUUIDv7();
+}
+
 /**
  * Accepts the caller's `X-Request-Id` when it is a plain token of at most 128 characters (anything else
  * could smuggle log injection or huge values), otherwise makes a new time-sortable one. Runs the rest of the
@@ -30,8 +35,7 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
  */
 export function requestId(logger: Logger): MiddlewareHandler<KitEnv> {
   return async (c, next) => {
-    const incoming = c.req.header(REQUEST_ID_HEADER);
-    const id = incoming && VALID_REQUEST_ID.test(incoming) ? incoming : Bun.randomUUIDv7();
+    const id = requestIdFor(c.req.header(REQUEST_ID_HEADER));
     c.set("requestId", id);
     c.set("logger", logger);
     c.set("traceparent", undefined);

@@ -4,6 +4,8 @@ import type { Logger } from "@payments/service-kit";
 import type { Server, ServerWebSocket, WebSocketHandler } from "bun";
 import { LRUCache } from "lru-cache";
 import { Counter, Gauge, type Registry } from "prom-client";
+import { type Bucket, DEFAULT_MESSAGE_RATE, fullBucket, type MessageRate, takeToken } from "./flood.ts";
+import { type ErrorFrame, parseClientMessage } from "./messages.ts";
 import {
   defaultRooms,
   mayJoin,
@@ -13,12 +15,19 @@ import {
   type SocketIdentity,
 } from "./rooms.ts";
 
+/** Why the gateway itself closed a socket (the `reason` label of `ws_closed_total`). */
+type ServerCloseReason = "revoked" | "heartbeat" | "flood" | "backpressure" | "shutdown";
+
 /** Per-socket state Bun keeps for us (`ws.data`). */
 export interface SocketData {
   identity: SocketIdentity;
   rooms: Set<string>;
   /** Cleared at each heartbeat, set by the pong; still false at the next heartbeat → the socket is dead. */
   alive: boolean;
+  /** Frames the client may still send (flood control). */
+  bucket: Bucket;
+  /** Set when the gateway closes the socket, so the close is counted under that reason. */
+  closing?: ServerCloseReason;
 }
 
 export interface HubOptions {
@@ -28,13 +37,32 @@ export interface HubOptions {
   tracer?: Tracer;
   /** Ping interval; a socket that has not answered the previous ping by the next one is closed. */
   heartbeatMs?: number;
-  /** Bytes queued for one socket before it is dropped (it alone, not the others slowed down). */
+  /**
+   * Bytes queued for one socket before it is dropped (it alone, not the others slowed down). Past the limit
+   * Bun stops queueing for that socket, and the next sweep (`slowCheckMs`) terminates it.
+   */
   backpressureLimitBytes?: number;
+  /** How often queued bytes are checked, when anything was sent since the last check (default 250 ms). */
+  slowCheckMs?: number;
+  /** Frames a client may send; beyond that it is closed with 1008 (policy violation). */
+  messageRate?: MessageRate;
+  /** Largest frame a client may send; Bun closes the socket (1009) on a bigger one. Default 4 KiB. */
+  maxMessageBytes?: number;
 }
 
-/** Close codes the hub uses (4000–4999 are the application's). */
+/** Close codes the hub uses (4000–4999 are the application's; 1008 is the standard "policy violation"). */
 export const CLOSE_SESSION_REVOKED = 4001;
 export const CLOSE_HEARTBEAT_MISSED = 4002;
+export const CLOSE_POLICY_VIOLATION = 1008;
+
+/** Label of a close the gateway did not initiate; a bounded set, whatever code a client sends. */
+function clientCloseReason(code: number, reason: string): string {
+  if (code === 1000 || code === 1001) return "client";
+  // Bun closes a socket that sent a frame over maxPayloadLength itself, with this reason.
+  if (code === 1006 && /too big/i.test(reason)) return "too_big";
+  if (code === 1006) return "abnormal";
+  return "other";
+}
 
 /**
  * The WebSocket side of the gateway on Bun's native pub/sub: each room is a Bun topic, so one
@@ -44,13 +72,20 @@ export const CLOSE_HEARTBEAT_MISSED = 4002;
  */
 export function createRealtimeHub(opts: HubOptions) {
   const heartbeatMs = opts.heartbeatMs ?? 30_000;
+  const backpressureLimit = opts.backpressureLimitBytes ?? 1024 * 1024;
+  const rate = opts.messageRate ?? DEFAULT_MESSAGE_RATE;
   const tracer = opts.tracer ?? trace.getTracer("gateway-realtime");
   const registers = [opts.registry];
   const connections = new Gauge({ name: "ws_connections", help: "Open WebSocket connections", registers });
   const sent = new Counter({ name: "ws_messages_total", help: "Messages published to rooms", registers });
+  const delivered = new Counter({
+    name: "ws_deliveries_total",
+    help: "Messages handed to sockets (one per subscriber of each room message)",
+    registers,
+  });
   const closed = new Counter({
     name: "ws_closed_total",
-    help: "WebSocket closes by reason",
+    help: "WebSocket closes by reason (backpressure: a slow client dropped; flood: too many frames)",
     labelNames: ["reason"],
     registers,
   });
@@ -59,6 +94,7 @@ export function createRealtimeHub(opts: HubOptions) {
   const bySession = new Map<string, Set<ServerWebSocket<SocketData>>>();
   const sockets = new Set<ServerWebSocket<SocketData>>();
   let server: Server<SocketData> | undefined;
+  let sentSinceSweep = false;
 
   function publish(room: string, event: EventEnvelope): void {
     if (!server) return;
@@ -66,19 +102,28 @@ export function createRealtimeHub(opts: HubOptions) {
     seq.set(room, next);
     server.publish(room, JSON.stringify({ type: "event", room, seq: next, event }));
     sent.inc();
+    delivered.inc(server.subscriberCount(room));
+    sentSinceSweep = true;
+  }
+
+  function closeAs(ws: ServerWebSocket<SocketData>, reason: ServerCloseReason, code: number, text: string) {
+    if (ws.data.closing) return;
+    ws.data.closing = reason;
+    if (reason === "flood") opts.logger.warn({ user_id: ws.data.identity.userId }, "websocket flood: closed");
+    ws.close(code, text);
   }
 
   function closeSessions(sessionIds: readonly string[]): void {
     for (const id of sessionIds) {
-      for (const ws of bySession.get(id) ?? []) ws.close(CLOSE_SESSION_REVOKED, "session revoked");
+      for (const ws of bySession.get(id) ?? [])
+        closeAs(ws, "revoked", CLOSE_SESSION_REVOKED, "session revoked");
     }
   }
 
   const heartbeat = setInterval(() => {
     for (const ws of sockets) {
       if (!ws.data.alive) {
-        closed.inc({ reason: "heartbeat" });
-        ws.close(CLOSE_HEARTBEAT_MISSED, "no pong");
+        closeAs(ws, "heartbeat", CLOSE_HEARTBEAT_MISSED, "no pong");
         continue;
       }
       ws.data.alive = false;
@@ -86,9 +131,27 @@ export function createRealtimeHub(opts: HubOptions) {
     }
   }, heartbeatMs);
 
+  // A slow client is terminated, not closed: a close frame would queue behind the bytes it does not read.
+  const sweep = setInterval(() => {
+    if (!sentSinceSweep) return;
+    sentSinceSweep = false;
+    for (const ws of sockets) {
+      if (ws.data.closing || ws.getBufferedAmount() < backpressureLimit) continue;
+      ws.data.closing = "backpressure";
+      opts.logger.warn({ user_id: ws.data.identity.userId }, "websocket too slow to read: dropped");
+      ws.terminate();
+    }
+  }, opts.slowCheckMs ?? 250);
+
+  function reply(ws: ServerWebSocket<SocketData>, frame: ErrorFrame | Record<string, unknown>): void {
+    ws.send(JSON.stringify(frame));
+  }
+
   const websocket: WebSocketHandler<SocketData> = {
-    backpressureLimit: opts.backpressureLimitBytes ?? 1024 * 1024,
-    closeOnBackpressureLimit: true,
+    // Bun stops queueing for a socket past this limit (messages to it are dropped); the sweep then drops it.
+    backpressureLimit,
+    closeOnBackpressureLimit: false,
+    maxPayloadLength: opts.maxMessageBytes ?? 4096,
     // Our own heartbeat decides liveness; Bun's idle timeout would close quiet but healthy sockets.
     idleTimeout: 0,
     sendPings: false,
@@ -99,59 +162,56 @@ export function createRealtimeHub(opts: HubOptions) {
       sessions.add(ws);
       bySession.set(ws.data.identity.sessionId, sessions);
       for (const room of ws.data.rooms) ws.subscribe(room);
-      ws.send(
-        JSON.stringify({
-          type: "welcome",
-          rooms: [...ws.data.rooms],
-          seq: Object.fromEntries([...ws.data.rooms].map((r) => [r, seq.get(r) ?? 0])),
-        }),
-      );
+      reply(ws, {
+        type: "welcome",
+        rooms: [...ws.data.rooms],
+        seq: Object.fromEntries([...ws.data.rooms].map((r) => [r, seq.get(r) ?? 0])),
+      });
     },
     message(ws, raw) {
-      const reply = handleClientMessage(ws, typeof raw === "string" ? raw : raw.toString());
-      if (reply) ws.send(JSON.stringify(reply));
+      if (!takeToken(ws.data.bucket, rate, performance.now())) {
+        closeAs(ws, "flood", CLOSE_POLICY_VIOLATION, "message rate exceeded");
+        return;
+      }
+      reply(ws, answer(ws, raw));
     },
     pong(ws) {
       ws.data.alive = true;
     },
-    close(ws, code) {
+    close(ws, code, reason) {
       sockets.delete(ws);
       connections.dec();
-      bySession.get(ws.data.identity.sessionId)?.delete(ws);
-      if (bySession.get(ws.data.identity.sessionId)?.size === 0) bySession.delete(ws.data.identity.sessionId);
-      if (code !== CLOSE_HEARTBEAT_MISSED)
-        closed.inc({ reason: code === 1009 || code === 1013 ? "backpressure" : String(code) });
+      const sessions = bySession.get(ws.data.identity.sessionId);
+      sessions?.delete(ws);
+      if (sessions?.size === 0) bySession.delete(ws.data.identity.sessionId);
+      closed.inc({ reason: ws.data.closing ?? clientCloseReason(code, reason) });
     },
   };
 
-  /** `{type:"subscribe"|"unsubscribe", room}`; anything else gets an error message, never a crash. */
-  function handleClientMessage(
+  /** The answer to a client frame: subscribe, unsubscribe or ping, or an error frame (the connection stays). */
+  function answer(
     ws: ServerWebSocket<SocketData>,
-    text: string,
-  ): Record<string, unknown> | undefined {
-    let message: unknown;
-    try {
-      message = JSON.parse(text);
-    } catch {
-      return { type: "error", code: "invalid_json" };
-    }
-    if (typeof message !== "object" || message === null) return { type: "error", code: "invalid_message" };
-    const { type, room } = message as { type?: unknown; room?: unknown };
-    if (type === "ping") return { type: "pong" };
-    if (typeof room !== "string" || room.length > 100) return { type: "error", code: "invalid_room" };
-    if (type === "subscribe") {
-      if (!mayJoin(ws.data.identity, room, (id) => parties.get(id)))
-        return { type: "error", code: "forbidden_room", room };
+    raw: string | Buffer,
+  ): ErrorFrame | Record<string, unknown> {
+    const parsed = parseClientMessage(raw);
+    if (!parsed.ok) return parsed.error;
+    const message = parsed.message;
+    if (message.type === "ping") return { type: "pong" };
+    const { room } = message;
+    if (message.type === "subscribe") {
+      if (!mayJoin(ws.data.identity, room, (id) => parties.get(id))) {
+        return { type: "error", code: "forbidden_room", message: "This room is not yours to join.", room };
+      }
       ws.subscribe(room);
       ws.data.rooms.add(room);
       return { type: "subscribed", room, seq: seq.get(room) ?? 0 };
     }
-    if (type === "unsubscribe" && !defaultRooms(ws.data.identity).includes(room)) {
-      ws.unsubscribe(room);
-      ws.data.rooms.delete(room);
-      return { type: "unsubscribed", room };
+    if (defaultRooms(ws.data.identity).includes(room)) {
+      return { type: "error", code: "default_room", message: "A socket stays in its own rooms.", room };
     }
-    return { type: "error", code: "invalid_message" };
+    ws.unsubscribe(room);
+    ws.data.rooms.delete(room);
+    return { type: "unsubscribed", room };
   }
 
   return {
@@ -159,10 +219,22 @@ export function createRealtimeHub(opts: HubOptions) {
     attach(s: Server<SocketData>) {
       server = s;
     },
-    /** Upgrades an authenticated request; false when Bun refused (not a WebSocket request). */
-    upgrade(req: Request, identity: SocketIdentity): boolean {
+    /**
+     * Upgrades an authenticated request; false when Bun refused (not a WebSocket request). `protocol` is the
+     * subprotocol to answer with (never the token a client offered next to it).
+     */
+    upgrade(req: Request, identity: SocketIdentity, protocol?: string): boolean {
       if (!server) return false;
-      return server.upgrade(req, { data: { identity, rooms: new Set(defaultRooms(identity)), alive: true } });
+      const data: SocketData = {
+        identity,
+        rooms: new Set(defaultRooms(identity)),
+        alive: true,
+        bucket: fullBucket(rate, performance.now()),
+      };
+      return server.upgrade(req, {
+        data,
+        ...(protocol ? { headers: { "Sec-WebSocket-Protocol": protocol } } : {}),
+      });
     },
     /** Fans one event out to its rooms; closes the sockets of revoked sessions. */
     dispatch(event: EventEnvelope): void {
@@ -189,7 +261,8 @@ export function createRealtimeHub(opts: HubOptions) {
     },
     close(): void {
       clearInterval(heartbeat);
-      for (const ws of sockets) ws.close(1001, "server shutting down");
+      clearInterval(sweep);
+      for (const ws of sockets) closeAs(ws, "shutdown", 1001, "server shutting down");
     },
   };
 }

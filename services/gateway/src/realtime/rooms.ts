@@ -77,15 +77,18 @@ export function partiesFromEvent(event: EventEnvelope): [string, PaymentParties]
 }
 
 /**
- * May this socket join `room`? Its own default rooms are implicit; `payment:<id>` only for the payment's
- * payer, payee or an admin — and only once this gateway has seen the payment (until then the user still
- * gets its events through `user:<id>`).
+ * May this socket join `room` (already validated by `isRoomName`)? Its own `user:`/`role:` rooms and
+ * `broadcast` (which it is in from the start); `payment:<id>` only for the payment's payer, payee or an
+ * admin — and only once this gateway has seen the payment (until then the user still gets its events
+ * through `user:<id>`). Someone else's `user:` room and another role's room: never, admins included (they
+ * already get every event through `role:admin`).
  */
 export function mayJoin(
   identity: SocketIdentity,
   room: string,
   parties: (paymentId: string) => PaymentParties | undefined,
 ): boolean {
+  if (defaultRooms(identity).includes(room)) return true;
   if (!room.startsWith("payment:")) return false;
   const id = paymentId.safeParse(room.slice("payment:".length));
   if (!id.success) return false;

@@ -3,7 +3,8 @@ import { ApiError, describeRoute, type KitEnv } from "@payments/service-kit";
 import { Hono } from "hono";
 import { LRUCache } from "lru-cache";
 import type { RealtimeHub } from "../realtime/hub.ts";
-import { TICKET_TTL_SECONDS, type TicketStore } from "../realtime/tickets.ts";
+import type { SocketIdentity } from "../realtime/rooms.ts";
+import type { TicketStore } from "../realtime/tickets.ts";
 
 export interface RealtimeRouteOptions {
   verifier: JwtVerifier;
@@ -15,14 +16,27 @@ export interface RealtimeRouteOptions {
   revokedSessions: LRUCache<string, true>;
 }
 
+/**
+ * The subprotocol a client names when it authenticates with its access token instead of a ticket:
+ * `new WebSocket(url, ["payments.v1", "bearer." + accessToken])`. The gateway answers with `payments.v1`
+ * only, so the token is never echoed in a response header.
+ */
+export const WS_PROTOCOL = "payments.v1";
+const BEARER_PREFIX = "bearer.";
+
 /** Remembers revoked sessions for one access-token lifetime (plus margin): after that their tokens fail anyway. */
 export function createRevokedSessions(): LRUCache<string, true> {
   return new LRUCache<string, true>({ max: 100_000, ttl: 15 * 60_000 });
 }
 
+const invalidTicket = () =>
+  new ApiError(401, "authentication", "invalid_ticket", "The ticket is missing, expired or already used.");
+
 /**
  * `POST /api/realtime/ticket` trades an access token for a one-time 30 s ticket; `GET /ws?ticket=…` redeems
- * it and upgrades. The long-lived credential never appears in a URL (ARCHITECTURE §7).
+ * it and upgrades. Or the access token rides in `Sec-WebSocket-Protocol` (`bearer.<token>` next to
+ * `payments.v1`). Either way the long-lived credential never appears in a URL (ARCHITECTURE §7), and every
+ * check happens before the upgrade: a refused handshake gets an HTTP error, never a socket.
  */
 export function realtimeRoutes(opts: RealtimeRouteOptions): Hono<KitEnv & AuthEnv> {
   const app = new Hono<KitEnv & AuthEnv>();
@@ -46,9 +60,30 @@ export function realtimeRoutes(opts: RealtimeRouteOptions): Hono<KitEnv & AuthEn
         role: auth.role,
         sessionId: auth.sessionId,
       });
-      return c.json({ ticket, expires_in: TICKET_TTL_SECONDS });
+      return c.json({ ticket, expires_in: opts.tickets.ttlSeconds });
     },
   );
+
+  /** The identity a handshake proves: a ticket in the query, or an access token in the subprotocols. */
+  async function identify(ticket: string | undefined, protocols: string[]): Promise<SocketIdentity> {
+    if (ticket !== undefined) {
+      const identity = await opts.tickets.redeem(ticket);
+      if (!identity) throw invalidTicket();
+      return identity;
+    }
+    const bearer = protocols.find((p) => p.startsWith(BEARER_PREFIX));
+    if (bearer === undefined) throw invalidTicket();
+    if (!protocols.includes(WS_PROTOCOL)) {
+      throw new ApiError(
+        400,
+        "invalid_request",
+        "protocol_required",
+        `Offer the "${WS_PROTOCOL}" subprotocol next to the bearer token.`,
+      );
+    }
+    const auth = await opts.verifier.verify(bearer.slice(BEARER_PREFIX.length));
+    return { userId: auth.userId, role: auth.role, sessionId: auth.sessionId };
+  }
 
   app.get("/ws", async (c) => {
     const origin = c.req.header("origin");
@@ -59,17 +94,14 @@ export function realtimeRoutes(opts: RealtimeRouteOptions): Hono<KitEnv & AuthEn
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
       throw new ApiError(426, "invalid_request", "upgrade_required", "Connect with a WebSocket client.");
     }
-    const ticket = c.req.query("ticket");
-    const identity = ticket ? await opts.tickets.redeem(ticket) : undefined;
-    if (!identity || opts.revokedSessions.has(identity.sessionId)) {
-      throw new ApiError(
-        401,
-        "authentication",
-        "invalid_ticket",
-        "The ticket is missing, expired or already used.",
-      );
-    }
-    if (!opts.hub.upgrade(c.req.raw, identity)) {
+    const protocols = (c.req.header("sec-websocket-protocol") ?? "")
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const identity = await identify(c.req.query("ticket"), protocols);
+    if (opts.revokedSessions.has(identity.sessionId)) throw invalidTicket();
+    const protocol = protocols.includes(WS_PROTOCOL) ? WS_PROTOCOL : undefined;
+    if (!opts.hub.upgrade(c.req.raw, identity, protocol)) {
       throw new ApiError(400, "invalid_request", "upgrade_failed", "The WebSocket handshake failed.");
     }
     // Bun ignores the response of an upgraded request; Hono needs one.

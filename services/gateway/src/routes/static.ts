@@ -19,6 +19,8 @@ const ALWAYS_REVALIDATE = new Set([
   "sw.js",
   "manifest.webmanifest",
   "registerSW.js",
+  // Which chunks a remote preloads for its landing route: changes with every build of that remote.
+  "preload.json",
 ]);
 
 function cacheControl(file: string): string {
