@@ -84,7 +84,7 @@ export async function signIn(
   await form.getByLabel("Password").fill(account.password);
   await form.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(account.role === "admin" ? /\/admin$/ : /\/payments$/);
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
 }
 
 /** Fills the new-payment form: vendor by search, amount in major units, a description to find it by. */

@@ -11,6 +11,6 @@ test("a returning admin is signed in from the saved session", async ({ page }) =
   const user = setupUsers().admin;
   await page.goto("/");
   await expect(page).toHaveURL(/\/admin$/);
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
   await expect(page.getByRole("banner")).toContainText(user.name);
 });

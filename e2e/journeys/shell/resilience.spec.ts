@@ -37,7 +37,7 @@ test.describe("remote failures", () => {
     await expect(nav).toBeVisible();
     await page.getByRole("link", { name: "Preferences" }).click();
     await expect(page).toHaveURL(/\/preferences$/);
-    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
     await page.getByRole("link", { name: "Security" }).click();
     await expect(page.getByRole("heading", { name: /devices|sessions|Security/i }).first()).toBeVisible();
   }
@@ -79,7 +79,7 @@ test.describe("remote failures", () => {
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto("/account/sessions");
-    await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
     expect(errors).toEqual([]);
   });
 });
@@ -90,5 +90,5 @@ async function signInWithoutLanding(page: Page, email: string, password: string)
   await form.getByLabel("Email").fill(email);
   await form.getByLabel("Password").fill(password);
   await form.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
 }

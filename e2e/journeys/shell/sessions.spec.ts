@@ -26,7 +26,7 @@ test("a device signed out from another device is logged out there, live", async 
       // Case-sensitive: the row's hidden confirm dialog says "Sign this device out?".
       .filter({ hasNotText: /This device/ })
       .filter({ has: phone.getByRole("button") });
-    await firstDevice.getByRole("button", { name: "Sign out" }).click();
+    await firstDevice.getByRole("button", { name: "Sign out", exact: true }).click();
     await phone
       .getByRole("dialog", { name: "Sign this device out?" })
       .getByRole("button", { name: "Sign out device" })
@@ -38,7 +38,7 @@ test("a device signed out from another device is logged out there, live", async 
     await expect(page.getByText("Your session has ended. Please sign in again.")).toBeVisible();
     // The device that acted is still signed in.
     await phone.goto("/payments");
-    await expect(phone.getByRole("button", { name: "Sign out" })).toBeVisible();
+    await expect(phone.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
   } finally {
     await other.close();
   }
@@ -49,9 +49,9 @@ test("signing out in one tab signs out the other tabs", async ({ page, context }
   await signIn(page, customer);
   const second = await context.newPage();
   await second.goto("/payments");
-  await expect(second.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expect(second.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/account\/login$/);
   await expect(second).toHaveURL(/\/account\/login$/, { timeout: 10_000 });
   await expect(second.getByText("You signed out in another tab or window.")).toBeVisible();
@@ -68,6 +68,8 @@ test("signing in in one tab signs in the other tabs", async ({ page, context }) 
   const second = await context.newPage();
   await second.goto("/account/login");
   await signIn(page, customer);
-  await expect(second.getByRole("button", { name: "Sign out" })).toBeVisible({ timeout: 10_000 });
+  await expect(second.getByRole("button", { name: "Sign out", exact: true })).toBeVisible({
+    timeout: 10_000,
+  });
   await expect(second).toHaveURL(/\/payments$/);
 });

@@ -11,6 +11,6 @@ test("a returning vendor is signed in from the saved session", async ({ page }) 
   const user = setupUsers().vendor;
   await page.goto("/");
   await expect(page).toHaveURL(/\/payments$/);
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
   await expect(page.getByRole("banner")).toContainText(user.name);
 });
