@@ -1,10 +1,9 @@
 import type { Tracer } from "@opentelemetry/api";
-import { type JwtVerifier, requireAuth } from "@payments/auth-verify";
+import { type JwtVerifier, rememberVerifiedTokens, requireAuth } from "@payments/auth-verify";
 import type { Cache } from "@payments/cache";
 import { createServiceApp, type HealthProbe, type Logger, type ServiceApp } from "@payments/service-kit";
 import type { Registry } from "prom-client";
 import { createIdempotency } from "./actions/idempotency.ts";
-import { rememberVerifiedTokens } from "./auth.ts";
 import type { PaymentsCore, PaymentsDb } from "./core.ts";
 import { createPaymentMetrics } from "./metrics.ts";
 import { createPolicyHolder, type PolicyHolder } from "./policy.ts";

@@ -1,3 +1,4 @@
+export { type RememberOptions, rememberVerifiedTokens } from "./remember.ts";
 export { type VerifierSettings, verifierFromSettings } from "./settings.ts";
 export {
   ACCESS_TOKEN_ALGORITHM,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import type { AuthContext, JwtVerifier } from "@payments/auth-verify";
 import { ApiError } from "@payments/service-kit";
-import { rememberVerifiedTokens } from "../src/auth.ts";
+import { rememberVerifiedTokens } from "./remember.ts";
+import type { AuthContext, JwtVerifier } from "./verifier.ts";
 
 /** A verifier that counts its calls and answers from a table (a missing token is refused with 401). */
 function countingVerifier(identities: Record<string, AuthContext>) {

@@ -1,5 +1,5 @@
-import type { AuthContext, JwtVerifier } from "@payments/auth-verify";
 import { LRUCache } from "lru-cache";
+import type { AuthContext, JwtVerifier } from "./verifier.ts";
 
 /** Options of {@link rememberVerifiedTokens}. */
 export interface RememberOptions {
