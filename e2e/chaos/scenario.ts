@@ -55,7 +55,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const servers: Stoppable[] = [];
   try {
     say("starting private Postgres, Redis and RabbitMQ");
-    const started = await Promise.allSettled([privatePostgres(dir), privateRedis(dir), privateRabbit()]);
+    const started = await Promise.allSettled([privatePostgres(), privateRedis(dir), privateRabbit()]);
     for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
     const [pg, redis, rabbit] = started.map((s) => {
       if (s.status === "rejected") throw s.reason;

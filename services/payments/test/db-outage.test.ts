@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type DatabaseHandle, openDatabase } from "@payments/db";
 import { createLogger } from "@payments/service-kit";
-import { isCI } from "@payments/testing";
+import { isCI, type PrivatePostgres, postgresBinaries, startPrivatePostgres } from "@payments/testing";
 import { like } from "drizzle-orm";
 import { MIGRATIONS_FOLDER } from "../src/db/migrations.ts";
 import { type PaymentsSchema, payments, paymentsSchema } from "../src/db/schema.ts";
-import { type PrivatePostgres, postgresBinaries, startPrivatePostgres } from "./private-postgres.ts";
 import { createHarness, type Harness, type TestUser } from "./support.ts";
 
 // This suite stops and restarts Postgres, so it runs a private cluster on a random port, never the shared one.

@@ -1,8 +1,7 @@
 /**
  * A Postgres cluster of the test's own (initdb + pg_ctl on a free port under a temp dir), for fault tests
- * that stop and restart the server: the machine's shared Postgres must never be stopped. Same approach as
- * the chaos suite's `e2e/chaos/servers.ts` (as the `postgres` user when running as root, trust auth on
- * 127.0.0.1, fsync off).
+ * and the chaos suite that stop and restart the server: the machine's shared Postgres must never be stopped.
+ * Runs as the `postgres` user when running as root; trust auth on 127.0.0.1, fsync off.
  */
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -49,8 +48,14 @@ async function run(cmd: string[], env: Record<string, string>): Promise<void> {
   if (code !== 0) throw new Error(`${cmd.join(" ")} exited ${code}\n${out}\n${err}`);
 }
 
+/** Options of {@link startPrivatePostgres}. */
+export interface PrivatePostgresOptions {
+  /** Server connection limit (default 100). */
+  maxConnections?: number;
+}
+
 /** Creates and starts a private cluster; `destroy()` stops it and removes its files. */
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+export async function startPrivatePostgres(opts: PrivatePostgresOptions = {}): Promise<PrivatePostgres> {
   const bin = postgresBinaries();
   if (!bin) throw new Error("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin");
   const dir = mkdtempSync(join(tmpdir(), "payments-pg-"));
@@ -67,7 +72,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const env = { PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`, LANG: "C.UTF-8" };
   await run(as([join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]), env);
   const pgctl = (...args: string[]) => run(as([join(bin, "pg_ctl"), "-D", data, ...args]), env);
-  const options = `-p ${port} -k ${data} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
+  const options = `-p ${port} -k ${data} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${opts.maxConnections ?? 100}`;
   const up = () => pgctl("-o", options, "-l", join(data, "server.log"), "-w", "-t", "60", "start");
   await up();
   return {
