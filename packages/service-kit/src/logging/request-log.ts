@@ -1,8 +1,21 @@
 import type { MiddlewareHandler } from "hono";
+import type { Logger } from "pino";
 import { type KitEnv, routeTemplate } from "../request/request.ts";
 
 // Probes and scrapes hit these every few seconds; at info they would drown the lines people read.
 const QUIET_PATHS = new Set(["/health/live", "/health/ready", "/metrics"]);
+
+// The request line holds only method, route, path, status and duration — never a secret — so it is written
+// through a child without the logger's wildcard redaction, which cost about three times the rest of the line.
+const accessLoggers = new WeakMap<Logger, Logger>();
+function accessLogger(logger: Logger): Logger {
+  let access = accessLoggers.get(logger);
+  if (!access) {
+    access = logger.child({}, { redact: { paths: [] } });
+    accessLoggers.set(logger, access);
+  }
+  return access;
+}
 
 /**
  * One log line per request with method, route template, path, status and duration. Written inside the
@@ -24,7 +37,7 @@ export function logRequests(): MiddlewareHandler<KitEnv> {
         duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
       };
       const level = status >= 500 ? "error" : QUIET_PATHS.has(c.req.path) ? "debug" : "info";
-      c.var.logger[level](line, "request");
+      accessLogger(c.var.logger)[level](line, "request");
     }
   };
 }
