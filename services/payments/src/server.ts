@@ -1,4 +1,5 @@
 import { verifierFromSettings } from "@payments/auth-verify";
+import { newId } from "@payments/contracts";
 import { openDatabase } from "@payments/db";
 import { startOutboxRelay } from "@payments/events";
 import { loadInfraEnv, runStandalone, type ServiceDefinition, startHttpService } from "@payments/platform";
@@ -6,11 +7,14 @@ import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { MIGRATIONS_FOLDER } from "./db/migrations.ts";
 import { paymentsSchema } from "./db/schema.ts";
-import { startWorker } from "./events/handlers.ts";
+import { followConfigUpdates, startWorker } from "./events/handlers.ts";
 import { startMaintenance } from "./maintenance.ts";
 import { adminConfigSource, createPolicyHolder } from "./policy.ts";
 import { createSimulatedProcessor } from "./processor/simulator.ts";
 import type { SettleDeps } from "./worker/settle.ts";
+
+/** How often each instance re-reads admin's configuration besides following `config.updated`. */
+const POLICY_POLL_MS = 60_000;
 
 /** The payments service: payments, refunds, the processor worker and the payee read model. */
 export const service: ServiceDefinition = {
@@ -82,9 +86,18 @@ export const service: ServiceDefinition = {
           retryDelayMs: 200,
         };
         const worker = await startWorker({ core: payments.core, bus: infra.bus, settle });
-        // Not awaited: start-up never waits for admin; until it answers the env defaults apply.
-        policy.refresh();
         infra.shutdown.add("payments worker", () => worker.close());
+        const configUpdates = await followConfigUpdates({
+          bus: infra.bus,
+          policy,
+          instance: newId("evt").slice(4),
+        });
+        infra.shutdown.add("payments config updates", () => configUpdates.close());
+        // Not awaited: start-up never waits for admin; until it answers the env defaults apply. The periodic
+        // re-read catches a change announced while this instance's queue was gone (a broker reconnect).
+        policy.refresh();
+        const poll = setInterval(() => policy.refresh(), POLICY_POLL_MS);
+        infra.shutdown.add("payments policy poll", () => clearInterval(poll));
         const maintenance = startMaintenance({ core: payments.core, settle });
         infra.shutdown.add("payments maintenance", () => maintenance.stop());
         return payments.app;

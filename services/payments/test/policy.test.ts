@@ -196,7 +196,7 @@ describe(`config.updated changes what POST / accepts, without restart (${adapter
     expect((await create("usd", 5_000)).status).toBe(201);
     expect((await create("gbp", 1_000)).status).toBe(201);
 
-    // The same event again (a redelivery) fetches nothing: the inbox already has it.
+    // The same event again (a redelivery) fetches nothing: the holder already has that version.
     const before = fetches;
     await h.deliver(event);
     await policy.settled();

@@ -19,7 +19,7 @@ import type { PaymentsDb } from "../src/core.ts";
 import { MIGRATIONS_FOLDER } from "../src/db/migrations.ts";
 import { outbox, type PaymentsSchema, payments, paymentsSchema } from "../src/db/schema.ts";
 import type { ApiPayment, ApiRefund } from "../src/domain/views.ts";
-import { startWorker } from "../src/events/handlers.ts";
+import { followConfigUpdates, startWorker } from "../src/events/handlers.ts";
 import type { PolicyHolder } from "../src/policy.ts";
 import type { PaymentProcessor } from "../src/processor/processor.ts";
 import { createSimulatedProcessor } from "../src/processor/simulator.ts";
@@ -173,7 +173,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
   });
   const settle: SettleDeps = { processor, ...TEST_SETTLE };
   const subscribe = { retryDelaysMs: [10], maxAttempts: 3 };
-  // Production binds one queue to everything; here user and config events get their own queue so the read model
+  // Production binds one queue to both; here user events get their own queue so the read model
   // is always up to date while the processor worker may be paused (its queue keeps what arrives meanwhile).
   const users = await startWorker({
     core: app.core,
@@ -181,8 +181,9 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     settle,
     subscribe,
     queue: "payments-users",
-    patterns: ["user.*", "config.updated"],
+    patterns: ["user.*"],
   });
+  const configUpdates = await followConfigUpdates({ bus, policy: app.core.policy, instance: "test" });
   const startProcessor = () =>
     startWorker({ core: app.core, bus, settle, subscribe, queue: "payments", patterns: ["payment.created"] });
   let processor_: Subscription | undefined = await startProcessor();
@@ -245,6 +246,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     async close() {
       await relay.stop();
       await users.close();
+      await configUpdates.close();
       await processor_?.close();
       await bus.close();
       if (!opts.cache) await cache.close();

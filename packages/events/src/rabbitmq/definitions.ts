@@ -11,13 +11,14 @@ import {
 /**
  * The platform's durable consumers (ARCHITECTURE §1): queue name = consuming service. Services subscribe
  * with these so the queues the code declares are the ones in `infra/rabbitmq/definitions.json`. auth only
- * publishes; each gateway instance declares its own exclusive queue at run time, so it is not listed.
+ * publishes; each gateway instance (WebSocket fan-out) and each payments instance (`config.updated`, its
+ * in-memory policy) declares its own exclusive queue at run time, so those are not listed.
  */
 export const PLATFORM_SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
   {
     queue: "payments",
-    // config.updated: payments re-reads the system configuration (currencies, limits) without a restart.
-    patterns: ["user.*", "payment.created", "config.updated"],
+    // config.updated is not here: every payments instance follows it on an exclusive queue of its own.
+    patterns: ["user.*", "payment.created"],
     retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
     exclusive: false,
   },

@@ -112,7 +112,7 @@ describe("infra/rabbitmq/definitions.json", () => {
       definitions.bindings
         .filter((b) => b.destination === queue && b.source === "events")
         .map((b) => b.routing_key);
-    expect(bound("payments")).toEqual(["user.*", "payment.created", "config.updated"]);
+    expect(bound("payments")).toEqual(["user.*", "payment.created"]);
     expect(bound("admin")).toEqual(["#"]);
     expect(bound("profile")).toEqual(["user.registered", "user.updated", "user.deactivated"]);
     expect(definitions.queues).toHaveLength(3 * 5);

@@ -10,6 +10,7 @@ import { and, eq, or, sql } from "drizzle-orm";
 import { applyTransition } from "../actions/transition.ts";
 import { afterCommit, type PaymentsCore, type PaymentsDb } from "../core.ts";
 import { type PaymentRow, payments, userDirectory } from "../db/schema.ts";
+import type { PolicyHolder } from "../policy.ts";
 import { chargePayment, type SettleDeps, startProcessing } from "../worker/settle.ts";
 import { startProcessingAtOnce, stateFromCreated } from "../worker/settle-at-once.ts";
 
@@ -17,7 +18,7 @@ import { startProcessingAtOnce, stateFromCreated } from "../worker/settle-at-onc
 export const CONSUMER = "payments";
 
 /** What the payments queue is bound to (as in the platform topology of `@payments/events`). */
-export const SUBSCRIBED_EVENTS = ["payment.created", "user.*", "config.updated"] as const;
+export const SUBSCRIBED_EVENTS = ["payment.created", "user.*"] as const;
 
 type UserSnapshot = EventData<"user.registered">;
 
@@ -112,13 +113,6 @@ export function createEventHandler(core: PaymentsCore, settle: SettleDeps): Even
         }
         return;
       }
-      case "config.updated": {
-        // Nothing to write: the inbox row alone makes a redelivery a no-op. The fetch runs in the background
-        // (admin may be briefly unreachable; the policy holder retries) so the delivery is acked at once.
-        const outcome = await applyOnce(core.db, CONSUMER, event, async () => {});
-        if (outcome === "applied") core.policy.refresh(event.data.version);
-        return;
-      }
       default:
         // `user.*` may deliver user events this service has no use for (session.revoked is not bound).
         core.logger.debug({ type: event.type }, "ignoring event");
@@ -141,7 +135,7 @@ export interface WorkerOptions {
   subscribe?: SubscribeOptions;
 }
 
-/** Subscribes the payments queue: the processor worker, the read-model consumer and policy updates. */
+/** Subscribes the payments queue: the processor worker and the read-model consumer. */
 export function startWorker(opts: WorkerOptions): Promise<Subscription> {
   return opts.bus.subscribe(
     opts.queue ?? CONSUMER,
@@ -150,5 +144,27 @@ export function startWorker(opts: WorkerOptions): Promise<Subscription> {
     // The bus's retry delays (the platform's declared topology is built from them), and a prefetch that keeps
     // the worker from taking every database connection from the API under a burst of payments.
     opts.subscribe ?? { prefetch: WORKER_PREFETCH },
+  );
+}
+
+/**
+ * Follows `config.updated` on a queue of this instance's own. The shared `payments` queue gives each event to
+ * one replica only, and every replica holds the policy in memory: each must hear of every change. The fetch
+ * runs in the background (admin may be briefly unreachable; the holder retries, and fetches nothing for a
+ * version it already has), so the delivery is acked at once.
+ */
+export function followConfigUpdates(opts: {
+  bus: EventBus;
+  policy: PolicyHolder;
+  /** This process's id: the queue is `payments.policy.<instance>`. */
+  instance: string;
+}): Promise<Subscription> {
+  return opts.bus.subscribe(
+    `payments.policy.${opts.instance}`,
+    ["config.updated"],
+    async (event) => {
+      if (event.type === "config.updated") opts.policy.refresh(event.data.version);
+    },
+    { exclusive: true },
   );
 }
