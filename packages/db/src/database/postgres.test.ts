@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
 import { createTestDatabase, realServer, type TestDatabase } from "@payments/testing";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { notes } from "../../test-fixtures/schema.ts";
 import { openDatabase } from "./database.ts";
 import {
@@ -139,6 +139,24 @@ describe.if(Boolean(postgresUrl))("openDatabase: real Postgres", () => {
       expect(await second?.db.select({ body: notes.body }).from(notes)).toEqual([{ body: "shared" }]);
     } finally {
       await Promise.all(handles.map((handle) => handle.close()));
+    }
+  });
+
+  test("drizzle queries run as named prepared statements (patches/drizzle-orm@0.45.4.patch)", async () => {
+    const handle = await open(await freshDatabase());
+    try {
+      const query = handle.db.select({ body: notes.body }).from(notes).where(eq(notes.tag, "p"));
+      // One connection for both: prepared statements belong to the session that prepared them.
+      const listed = await handle.db.transaction(async (tx) => {
+        await tx.select({ body: notes.body }).from(notes).where(eq(notes.tag, "p"));
+        return tx.execute<{ n: number }>(
+          sql`select count(*)::int as n from pg_prepared_statements where statement = ${query.toSQL().sql}`,
+        );
+      });
+      // Unprepared (drizzle's default) statements are unnamed and never listed there.
+      expect(listed[0]?.n).toBe(1);
+    } finally {
+      await handle.close();
     }
   });
 

@@ -9,7 +9,7 @@ export type StatementRow = Record<string, unknown>;
 /**
  * Runs one SQL statement as a prepared statement (parsed and planned once per connection, then one round
  * trip per execution). For the few hot paths where one data-modifying statement replaces a transaction of
- * several drizzle queries (each of which postgres.js sends unprepared, with a describe round trip first).
+ * several drizzle queries (each its own round trip; drizzle's are prepared too, see docs/adr/0008-request-path-costs.md).
  */
 export type RunStatement = (text: string, params: readonly StatementParam[]) => Promise<StatementRow[]>;
 
