@@ -149,12 +149,13 @@ describe.if(Boolean(postgresUrl))("openDatabase: real Postgres", () => {
       // One connection for both: prepared statements belong to the session that prepared them.
       const listed = await handle.db.transaction(async (tx) => {
         await tx.select({ body: notes.body }).from(notes).where(eq(notes.tag, "p"));
-        return tx.execute<{ n: number }>(
-          sql`select count(*)::int as n from pg_prepared_statements where statement = ${query.toSQL().sql}`,
-        );
+        return tx
+          .select({ n: sql<number>`count(*)::int` })
+          .from(sql`pg_prepared_statements`)
+          .where(sql`statement = ${query.toSQL().sql}`);
       });
       // Unprepared (drizzle's default) statements are unnamed and never listed there.
-      expect(listed[0]?.n).toBe(1);
+      expect(listed).toEqual([{ n: 1 }]);
     } finally {
       await handle.close();
     }
