@@ -72,7 +72,7 @@ if (missingServers.length > 0) {
   );
   notRun("real-server suites", `no server for ${missingServers.join(", ")}`);
 }
-await run("bun test (packages, services, scripts, infra)", [
+await run("bun test (packages, services, scripts, infra, bench)", [
   "bun",
   "test",
   "--timeout",
@@ -81,6 +81,7 @@ await run("bun test (packages, services, scripts, infra)", [
   "./services",
   "./scripts",
   "./infra",
+  "./bench",
 ]);
 
 const promtool = Bun.which("promtool");

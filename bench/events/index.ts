@@ -8,11 +8,12 @@
  * 2. publish → handler latency p50/p99 at a fixed 1,000 msg/s into a quorum work queue and an exclusive
  *    (gateway fan-out) queue — bus vs. plain amqplib publisher + consumer;
  * 3. outbox relay throughput (Postgres at POSTGRES_URL, PGlite otherwise) and how much of it is broker time.
- * Prints a table and writes the figures to bench/out/events.json. Run: `bun bench/events/index.ts`.
+ * Prints a table and writes the bus-vs-bare figures to bench/out/events.json (charts). Run:
+ * `bun bench/events/index.ts`.
  */
-import { mkdir } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { realServer } from "@payments/testing";
+import { type Figure as ChartFigure, type Target, writeFigures } from "../lib/figures.ts";
 import { findBrokerPid } from "./broker-cpu.ts";
 import { bareLatency, busLatency, type Latency, type LatencyQueue } from "./latency.ts";
 import { bareRate, busRate, type PublishFigure, type QueueType } from "./publish.ts";
@@ -27,7 +28,6 @@ interface Figure {
   target?: string;
 }
 
-const OUT = new URL("../out/events.json", import.meta.url).pathname;
 const PUBLISHES = 15_000;
 const ROUNDS = 2;
 /** The relay's default batch size (= the bus's confirm window). */
@@ -121,6 +121,23 @@ function table(figures: Figure[]): string {
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
+/** A bus-vs-bare row as chart figures: metrics read "<chart>, <label>"; the latency rows share one chart. */
+function chartFigures(f: Figure): ChartFigure[] {
+  if (f.baseline === undefined) return [];
+  const latency = /^publish→handler (\w+), (.+ msg\/s), (.*)$/.exec(f.metric);
+  const plain = /^\s*(.*?), (.*)$/.exec(f.metric);
+  const chart = latency ? `publish→handler latency at ${latency[2]}` : (plain?.[1] ?? f.metric);
+  const label = latency ? `${latency[3]} ${latency[1]}` : (plain?.[2] ?? "");
+  const bound = /([≥≤]) ([\d,.]+)/.exec(f.target ?? "");
+  const target: Target | undefined = bound
+    ? { value: Number(bound[2]?.replaceAll(",", "")), kind: bound[1] === "≥" ? "min" : "max" }
+    : undefined;
+  return [
+    { chart, label, series: "bus", value: f.value, unit: f.unit, target },
+    { chart, label, series: "bare amqplib", value: f.baseline, unit: f.unit },
+  ];
+}
+
 /** What one broker core could confirm at the broker's measured cost per message. */
 function brokerNote(figures: Figure[]): string | undefined {
   const cost = (type: QueueType) =>
@@ -181,7 +198,6 @@ if (import.meta.main) {
     const note = brokerNote(figures);
     if (note) console.log(note);
     console.log(`load average at the end: ${load()}`);
-    await mkdir(new URL("../out/", import.meta.url).pathname, { recursive: true });
-    await Bun.write(OUT, `${JSON.stringify({ date: new Date().toISOString(), figures }, null, 2)}\n`);
+    await writeFigures("events", figures.flatMap(chartFigures));
   }
 }

@@ -15,6 +15,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "@playwright/test";
+import { atMost, chartOf, writeFigures } from "../lib/figures.ts";
 import { frontendsStale } from "./build.ts";
 import { startPlatform } from "./platform.ts";
 import { type Visit, visitPayments } from "./visit.ts";
@@ -95,6 +96,14 @@ try {
   console.log("\nLargest JS files (gzipped):");
   for (const f of [...first.js].sort((a, b) => b.gzip - a.gzip).slice(0, 8))
     console.log(`  ${kb(f.gzip).padStart(9)}  ${f.url}`);
+  const js = chartOf("first-load JavaScript, gzipped", "KB");
+  const paint = chartOf(`paint, localhost, median of ${VISITS}`, "ms");
+  await writeFigures("frontend", [
+    js("/payments", "gzipped", Number((gzip / 1024).toFixed(1)), atMost(150)),
+    chartOf("federation requests", "requests")("/payments", "federation", first.federation, atMost(10)),
+    paint("/payments", "FCP", Math.round(median(visits.map((v) => v.fcp)))),
+    paint("/payments", "LCP", Math.round(lcp), atMost(800)),
+  ]);
 } finally {
   await platform.stop();
   rmSync(scratch, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { atLeast, chartOf, writeFigures } from "../lib/figures.ts";
 import { benchEnv } from "./config.ts";
 
 const here = new URL(".", import.meta.url).pathname;
@@ -252,6 +253,33 @@ try {
       `added p50 ≤ 1.5 ms: ${added.toFixed(2)} ms ${added <= 1.5 ? "met" : "NOT met"}`,
   );
   if (env.profile) console.log(`gateway CPU profile: ${profileDir}`);
+  const hello = chartOf(`"hello" throughput, ${CONNECTIONS} connections`, "req/s");
+  const vsDirect = chartOf("throughput relative to the service direct", "×");
+  const oneConn = chartOf("latency at one connection", "ms");
+  const target = (name: string) => (name === "gateway → service" ? atLeast(0.4) : undefined);
+  const rows = {
+    "raw Bun.serve": rawRow,
+    "service direct": direct,
+    "gateway → service": through,
+    "gateway, limiter in memory": localRow,
+    "Caddy (TLS) → gateway": caddyRow,
+  };
+  const figures = Object.entries(rows).flatMap(([name, m]) =>
+    m
+      ? [
+          hello(name, "req/s", Math.round(rps(m))),
+          vsDirect(name, "× direct", Number((rps(m) / rps(direct)).toFixed(2)), target(name)),
+        ]
+      : [],
+  );
+  const quietRows = {
+    "service direct": quiet.direct,
+    "gateway → service": quiet.gateway,
+    "Caddy (TLS) → gateway": quiet.caddy,
+  };
+  for (const [name, m] of Object.entries(quietRows))
+    if (m) figures.push(oneConn(name, "p50", m.p50), oneConn(name, "p99", m.p99));
+  await writeFigures("gateway", figures);
 } finally {
   for (const p of procs) p.kill("SIGINT");
   await Promise.all(procs.map((p) => p.exited));

@@ -10,6 +10,7 @@
  * Run: `flock /tmp/bench.lock bun bench/ws/index.ts` (or `bun run bench ws`).
  */
 import { readFileSync } from "node:fs";
+import { atMost, chartOf, type Figure, writeFigures } from "../lib/figures.ts";
 
 const here = new URL(".", import.meta.url).pathname;
 const ORIGIN = "https://localhost:8443";
@@ -21,6 +22,9 @@ const CASES = [
   { sockets: 1_000, events: 20, gapMs: 50 },
   { sockets: 10_000, events: 20, gapMs: 50 },
 ];
+
+/** What the run measured, for the charts (bench/out/ws.json). */
+const figures: Figure[] = [];
 
 interface ClientResult {
   open: number;
@@ -129,6 +133,18 @@ async function run(c: (typeof CASES)[number], files: number): Promise<string> {
     const expected = all.reduce((n, r) => n + r.expected, 0);
     const open = all.reduce((n, r) => n + r.open, 0);
     if (latencies.length === 0) throw new Error(`no deliveries measured (${open} sockets open)`);
+    const label = `${c.sockets.toLocaleString("en")} sockets`;
+    const delivery = chartOf(`delivery latency, ${c.events} events ${c.gapMs} ms apart`, "ms");
+    const rss = chartOf(`gateway RSS, ${c.events} events ${c.gapMs} ms apart`, "MB");
+    const atTarget = (value: number) => (c.sockets >= 10_000 ? atMost(value) : undefined);
+    const toMb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+    figures.push(
+      delivery(label, "p50", percentile(latencies, 50)),
+      delivery(label, "p99", percentile(latencies, 99), atTarget(200)),
+      rss(label, "idle", toMb(idle.rss)),
+      rss(label, "with sockets", toMb(connected.rss)),
+      rss(label, "peak", toMb(after.peakRss), atTarget(200)),
+    );
     return [
       c.sockets.toLocaleString("en"),
       `${c.events} × ${c.gapMs} ms`,
@@ -173,3 +189,4 @@ for (const c of CASES) {
   }
   console.log(`| ${await run(c, files)} |`);
 }
+await writeFigures("ws", figures);

@@ -1,0 +1,81 @@
+/**
+ * The soak run's arithmetic, pure: RSS samples per process in, start/end/peak and drift out. Drift is the
+ * slope of a least-squares line through the samples after the warm-up (caches filling, JIT, pools opening
+ * are not a leak), given per hour and over the measured window, so one noisy last sample cannot fake or
+ * hide a trend.
+ */
+
+/** One reading of one process's resident set. */
+export interface Sample {
+  /** Seconds since the load started. */
+  t: number;
+  pid: number;
+  /** What the process is ("platform", "caddy", "load generator"). */
+  name: string;
+  rssMb: number;
+}
+
+/** What one process did over the run. */
+export interface ProcessSummary {
+  name: string;
+  pid: number;
+  samples: number;
+  startMb: number;
+  /** RSS at the first sample after the warm-up. */
+  afterWarmupMb: number;
+  endMb: number;
+  peakMb: number;
+  /** Fitted growth over the window after the warm-up, MB (undefined with fewer than 3 samples there). */
+  driftMb: number | undefined;
+  /** The same slope per hour, MB/h. */
+  driftMbPerHour: number | undefined;
+  /** Seconds of the window the fit covers. */
+  windowSeconds: number;
+}
+
+/** Least-squares line through (x, y); slope 0 when every x is the same. */
+export function linearFit(points: Array<{ x: number; y: number }>): { slope: number; intercept: number } {
+  const n = points.length;
+  if (n === 0) return { slope: 0, intercept: 0 };
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const p of points) {
+    sxy += (p.x - mx) * (p.y - my);
+    sxx += (p.x - mx) ** 2;
+  }
+  const slope = sxx === 0 ? 0 : sxy / sxx;
+  return { slope, intercept: my - slope * mx };
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** Summaries per process (by pid), in the order the processes were first seen. */
+export function summarize(samples: Sample[], warmupSeconds: number): ProcessSummary[] {
+  const byPid = new Map<number, Sample[]>();
+  for (const s of samples) byPid.set(s.pid, [...(byPid.get(s.pid) ?? []), s]);
+  return [...byPid.values()].flatMap((list) => {
+    const sorted = [...list].sort((a, b) => a.t - b.t);
+    const first = sorted[0];
+    const last = sorted.at(-1);
+    if (!first || !last) return [];
+    const window = sorted.filter((s) => s.t >= warmupSeconds);
+    const fit = window.length >= 3 ? linearFit(window.map((s) => ({ x: s.t, y: s.rssMb }))) : undefined;
+    const span = window.length > 0 ? (window.at(-1)?.t ?? 0) - (window[0]?.t ?? 0) : 0;
+    return [
+      {
+        name: first.name,
+        pid: first.pid,
+        samples: sorted.length,
+        startMb: round1(first.rssMb),
+        afterWarmupMb: round1((window[0] ?? last).rssMb),
+        endMb: round1(last.rssMb),
+        peakMb: round1(Math.max(...sorted.map((s) => s.rssMb))),
+        driftMb: fit ? round1(fit.slope * span) : undefined,
+        driftMbPerHour: fit ? round1(fit.slope * 3600) : undefined,
+        windowSeconds: Math.round(span),
+      },
+    ];
+  });
+}

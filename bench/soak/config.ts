@@ -1,0 +1,57 @@
+/**
+ * The one place the soak run reads its arguments and the environment. `--minutes N` (default 30),
+ * `--warmup-minutes N` (default: a fifth of the run, at most 5), `--sample-seconds N` (default 5). The
+ * platform inherits this process's environment, so server URLs set here make it use the real servers, as
+ * `bun run start` does; ports, origins and rate limits are the run's own.
+ */
+import { z } from "zod";
+
+const args = z.object({
+  minutes: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(30),
+  warmupMinutes: z.coerce.number().min(0).optional(),
+  sampleSeconds: z.coerce.number().min(1).max(600).default(5),
+});
+
+/** Settings of one soak run. */
+export interface SoakConfig {
+  minutes: number;
+  warmupMinutes: number;
+  sampleSeconds: number;
+  /** The environment the platform starts from (this process's). */
+  env: Record<string, string>;
+  /** Which real servers the platform will use (their variables are set), for the report. */
+  realServers: string[];
+}
+
+/** Parses `--name value` / `--name=value` pairs; exits with a readable message on bad input. */
+export function soakConfig(argv: string[] = Bun.argv.slice(2)): SoakConfig {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i] ?? "");
+    if (!m?.[1]) continue;
+    const key = m[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    raw[key] = m[2] ?? argv[++i] ?? "";
+  }
+  const parsed = args.safeParse(raw);
+  if (!parsed.success) {
+    console.error(`bench:soak: bad arguments: ${parsed.error.message}`);
+    console.error("usage: bun run bench:soak [--minutes 30] [--warmup-minutes N] [--sample-seconds 5]");
+    process.exit(2);
+  }
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  const minutes = parsed.data.minutes;
+  return {
+    minutes,
+    warmupMinutes: parsed.data.warmupMinutes ?? Math.min(5, minutes / 5),
+    sampleSeconds: parsed.data.sampleSeconds,
+    env,
+    realServers: Object.keys(env)
+      .filter((k) => /^(REDIS|RABBITMQ|[A-Z]+_DATABASE)_URL$/.test(k) && env[k])
+      .sort(),
+  };
+}

@@ -1,0 +1,52 @@
+/** What the soak's load process is told (argv) and what it answers (its last stdout line). */
+
+/** The load's shape: rates per second or periods in seconds, all of it for `durationMs`. */
+export interface LoadSpec {
+  /** Where API calls go (Caddy or the gateway) and Caddy's root certificate when it is Caddy. */
+  api: string;
+  ca?: string | undefined;
+  /** The gateway, for WebSockets, and the Origin they send. */
+  gateway: string;
+  origin: string;
+  durationMs: number;
+  customers: number;
+  vendors: number;
+  createsPerSecond: number;
+  readsPerSecond: number;
+  loginEverySeconds: number;
+  registerEverySeconds: number;
+  sockets: number;
+  reconnectEverySeconds: number;
+}
+
+/** Running counts of one kind of request. */
+export interface Stats {
+  latencies: number[];
+  statuses: Record<number, number>;
+  /** No answer (connection error or 15 s timeout). */
+  failures: number;
+}
+
+export const newStats = (): Stats => ({ latencies: [], statuses: {}, failures: 0 });
+
+/** Nearest-rank percentile of ascending `sorted`; NaN when empty. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/** The load process's summary line. */
+export interface LoadSummary {
+  type: "done";
+  seconds: number;
+  users: { customers: number; vendors: number };
+  websockets: { opened: number; failed: number; messages: number; open: number };
+  kinds: Array<{
+    kind: string;
+    requests: number;
+    statuses: Record<number, number>;
+    failures: number;
+    p50Ms: number;
+    p99Ms: number;
+  }>;
+}

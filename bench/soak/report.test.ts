@@ -1,0 +1,63 @@
+import { expect, test } from "bun:test";
+import { renderSvg } from "../lib/charts.ts";
+import { type Sample, summarize } from "./analysis.ts";
+import { rssChartSpec, soakMarkdown } from "./report.ts";
+
+const samples: Sample[] = [0, 60, 120, 180].flatMap((t) => [
+  { t, pid: 11, name: "platform (all services)", rssMb: 900 + t / 60 },
+  { t, pid: 12, name: "caddy", rssMb: 40 },
+]);
+
+test("the chart has one panel per process, each with its line", async () => {
+  const svg = await renderSvg(rssChartSpec(samples, 1));
+  expect(svg).toContain("platform (all services) (11)");
+  expect(svg).toContain("caddy (12)");
+  expect(svg.match(/aria-roledescription="line mark"/g)).toHaveLength(2);
+});
+
+test("the report has a row per process with its drift and the load table", () => {
+  const md = soakMarkdown({
+    date: "2026-11-22T10:00:00.000Z",
+    minutes: 3,
+    warmupMinutes: 1,
+    sampleSeconds: 5,
+    bunVersion: "1.4.5",
+    cores: 2,
+    realServers: [],
+    entry: "Caddy (HTTPS)",
+    load: {
+      durationMs: 180_000,
+      customers: 16,
+      vendors: 4,
+      createsPerSecond: 8,
+      readsPerSecond: 16,
+      loginEverySeconds: 5,
+      registerEverySeconds: 30,
+      sockets: 8,
+      reconnectEverySeconds: 20,
+    },
+    processes: summarize(samples, 60),
+    summary: {
+      type: "done",
+      seconds: 180,
+      users: { customers: 20, vendors: 4 },
+      websockets: { opened: 17, failed: 0, messages: 5000, open: 8 },
+      kinds: [
+        {
+          kind: "create payment",
+          requests: 1440,
+          statuses: { 201: 1439, 500: 1 },
+          failures: 0,
+          p50Ms: 5.7,
+          p99Ms: 51.7,
+        },
+      ],
+    },
+    chart: "charts/soak-rss.svg",
+  });
+  expect(md).toContain("| platform (all services) | 11 | 4 | 900 | 901 | 903 | 903 | 2 (2 min) | 60 |");
+  expect(md).toContain("| caddy | 12 | 4 | 40 | 40 | 40 | 40 | 0 (2 min) | 0 |");
+  expect(md).toContain("| create payment | 1,440 | 201 ×1,439, 500 ×1 | 0 | 5.7 | 51.7 |");
+  expect(md).toContain("on the embedded default");
+  expect(md).toContain("![RSS per process over the soak run](charts/soak-rss.svg)");
+});
