@@ -12,8 +12,11 @@ export type RemoteName = "auth" | "payments" | "admin";
 /** The gateway every dev server proxies `/api` and `/ws` to. */
 export const GATEWAY = "http://localhost:3000";
 
-/** Exports of react-router the frontends use (keep in sync: an export missing here loads the full bundle). */
-const ROUTER_EXPORTS = [
+/**
+ * Exports of react-router the frontends use (keep in sync: an export missing here loads the full bundle in
+ * a remote; the shell's `src/remotes/shared.ts` hands over exactly these, checked by the compiler).
+ */
+export const ROUTER_EXPORTS = [
   "BrowserRouter",
   "Link",
   "NavLink",
@@ -25,49 +28,38 @@ const ROUTER_EXPORTS = [
   "useNavigate",
   "useParams",
   "useSearchParams",
-];
+] as const;
 
 /** Exports of TanStack Query the frontends use (same rule). */
-const QUERY_EXPORTS = [
+export const QUERY_EXPORTS = [
   "QueryClient",
   "QueryClientProvider",
   "useInfiniteQuery",
   "useMutation",
   "useQuery",
   "useQueryClient",
-];
+] as const;
 
 /**
  * Modules loaded once per page and shared by the shell and every remote (ARCHITECTURE §8): one React, one
- * router, one query cache, one design system, one API client (zod and the contracts travel inside it,
- * tree-shaken; shared on their own they would be bundled whole, locales and all). A shared module is a
- * separate entry and is not tree-shaken, so the two big libraries list the exports actually used: their
- * shared bundle shrinks to those (react-router: 67 KB → 13 KB gzipped).
+ * router, one query cache, one design system, one API client (the contract values travel inside it; zod
+ * and the contract schemas in its lazy chunks). The shell provides them (`shell/src/remotes/shared.ts`,
+ * docs/adr/0009); these are the remotes' declarations. The two big libraries list the exports actually
+ * used: the shell hands over just those (react-router: 67 KB → 13 KB gzipped).
  */
 export const SHARED = {
   react: { singleton: true },
   "react-dom": { singleton: true },
-  "react-router": { singleton: true, treeShaking: { mode: "runtime-infer", usedExports: ROUTER_EXPORTS } },
+  "react-router": {
+    singleton: true,
+    treeShaking: { mode: "runtime-infer", usedExports: [...ROUTER_EXPORTS] as string[] },
+  },
   "@tanstack/react-query": {
     singleton: true,
-    treeShaking: { mode: "runtime-infer", usedExports: QUERY_EXPORTS },
+    treeShaking: { mode: "runtime-infer", usedExports: [...QUERY_EXPORTS] as string[] },
   },
   "@payments/ui": { singleton: true },
   "@payments/api-client": { singleton: true },
-} as const;
-
-/**
- * Shares as the shell declares them: its own React, React DOM, design system and API client are `eager`,
- * bundled into its first chunk instead of each behind a `loadShare` wrapper fetched and awaited one after
- * another at start-up (every page needs them, so nothing is saved by deferring). The tree-shaken router and
- * query bundles cannot be eager (the plugin forbids eager + treeShaking); they get modulepreload hints.
- */
-export const HOST_SHARED = {
-  ...SHARED,
-  react: { singleton: true, eager: true },
-  "react-dom": { singleton: true, eager: true },
-  "@payments/ui": { singleton: true, eager: true },
-  "@payments/api-client": { singleton: true, eager: true },
 } as const;
 
 /**
@@ -83,7 +75,7 @@ export const REMOTE_BUILD_SHARED = Object.fromEntries(
 ) as { [K in keyof typeof SHARED]: (typeof SHARED)[K] & { import: false } };
 
 /**
- * Federation options common to the shell and the remotes. "loaded-first": a remote's entry is fetched
+ * Federation options of the remotes' builds. "loaded-first": a remote's entry is fetched
  * when its route is needed (first visited, or the page being opened), not at start-up to negotiate
  * versions (all copies come from this repo).
  */

@@ -1,32 +1,29 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { federation } from "@module-federation/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
-import {
-  DEV_PORTS,
-  DEV_PROXY,
-  FEDERATION_COMMON,
-  HOST_SHARED,
-  type RemoteName,
-  remoteBase,
-} from "../vite.shared.ts";
-import { preloadLandingRemote, preloadStartupChunks } from "./build/hints.ts";
+import { DEV_PORTS, DEV_PROXY, type RemoteName, remoteBase } from "../vite.shared.ts";
+import { preloadLandingRemote } from "./build/hints.ts";
 import { LANDING_PREFIXES } from "./src/remotes/loader.ts";
 
 const REMOTES: readonly RemoteName[] = ["auth", "payments", "admin"];
 
 /**
- * Whether a built file goes into the service worker's precache. Left out: the full fallback builds of
- * shared libraries (`__prebuild__`, large; the tree-shaken shared bundles are what loads) and the Sentry
- * SDK chunk, only downloaded when a DSN is configured.
+ * Whether a built file goes into the service worker's precache. Left out: the Sentry SDK chunk, only
+ * downloaded when a DSN is configured.
  */
 function precacheable(url: string): boolean {
   if (!url.endsWith(".js")) return true;
-  const code = readFileSync(join(import.meta.dirname, "dist", url), "utf8");
-  if (url.includes("__prebuild__") && code.length > 2_000) return false;
-  return !code.includes("__SENTRY__");
+  return !readFileSync(join(import.meta.dirname, "dist", url), "utf8").includes("__SENTRY__");
+}
+
+/** The `version` of an installed package (the shared-module versions the federation runtime registers). */
+function versionOf(name: string): string {
+  const file = join(import.meta.dirname, "node_modules", name, "package.json");
+  const { version } = JSON.parse(readFileSync(file, "utf8")) as { version?: unknown };
+  if (typeof version !== "string") throw new Error(`${file} has no version`);
+  return version;
 }
 
 export default defineConfig(({ command }) => {
@@ -37,28 +34,24 @@ export default defineConfig(({ command }) => {
       dev ? `http://localhost:${DEV_PORTS[name]}/remoteEntry.js` : `${remoteBase(name)}remoteEntry.js`,
     ]),
   );
-  const remotes = Object.fromEntries(
-    REMOTES.map((name) => [name, { type: "module", name, entry: entries[name] ?? "" }]),
-  );
   return {
     base: "/",
-    define: { __REMOTE_ENTRIES__: JSON.stringify(entries) },
+    define: {
+      // No manifest-based remotes or snapshot preloading here: leaves that code out of the runtime.
+      FEDERATION_OPTIMIZE_NO_SNAPSHOT_PLUGIN: "true",
+      __REMOTE_ENTRIES__: JSON.stringify(entries),
+      __SHARED_VERSIONS__: JSON.stringify({
+        router: versionOf("react-router"),
+        query: versionOf("@tanstack/react-query"),
+        workspace: versionOf("@payments/ui"),
+      }),
+    },
+    // The shell drives the Module Federation runtime itself (src/remotes/federation.ts, docs/adr/0008): it
+    // is a plain Vite app, so its own modules are bundled and tree-shaken like any other.
     plugins: [
       react(),
-      federation({
-        name: "shell",
-        remotes,
-        ...FEDERATION_COMMON,
-        // Eager own copies in a build (see HOST_SHARED); the dev server keeps the plain shares.
-        ...(dev ? {} : { shared: HOST_SHARED }),
-        // Publishes the runtime for the remotes' builds (externalRuntime), so it is downloaded once.
-        experiments: { provideExternalRuntime: true },
-        // No manifest-based remotes, snapshot preloading or devtools here: leaves that code out of the runtime.
-        disableSnapshot: true,
-      }),
-      preloadStartupChunks(),
       preloadLandingRemote(
-        LANDING_PREFIXES.map(([prefix, remote]) => ({ prefix, remote, entry: entries[remote] ?? "" })),
+        LANDING_PREFIXES.map(([prefix, remote]) => ({ prefix, entry: entries[remote] ?? "" })),
       ),
       VitePWA({
         registerType: "prompt",

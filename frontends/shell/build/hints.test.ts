@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { type LandingRow, landingScript } from "./hints.ts";
 
 const TABLE: LandingRow[] = [
-  ["/login", "/remotes/auth/", "/assets/loadRemote-auth.js", "/remotes/auth/remoteEntry.js"],
-  ["/payments", "/remotes/payments/", "/assets/loadRemote-payments.js", "/remotes/payments/remoteEntry.js"],
+  ["/login", "/remotes/auth/", "/remotes/auth/remoteEntry.js"],
+  ["/payments", "/remotes/payments/", "/remotes/payments/remoteEntry.js"],
 ];
 
 /** Runs the landing script against a page at `pathname`; resolves with the hrefs it preloaded. */
@@ -29,14 +29,13 @@ async function run(pathname: string, preloadJson: { ok: boolean; files?: string[
 }
 
 describe("landing-remote script", () => {
-  it("preloads the consumer chunk, the entry and what preload.json lists for the page's remote", async () => {
+  it("preloads the entry and what preload.json lists for the page's remote", async () => {
     const { hrefs, fetched } = await run("/payments/pay_01", {
       ok: true,
       files: ["assets/App.js", "assets/dist.js"],
     });
     expect(fetched).toEqual(["/remotes/payments/preload.json"]);
     expect(hrefs).toEqual([
-      "/assets/loadRemote-payments.js",
       "/remotes/payments/remoteEntry.js",
       "https://pay.example/remotes/payments/assets/App.js",
       "https://pay.example/remotes/payments/assets/dist.js",
@@ -51,6 +50,6 @@ describe("landing-remote script", () => {
   it("hints nothing of a remote that does not answer (a failed module would stay failed)", async () => {
     const { hrefs, fetched } = await run("/login", { ok: false });
     expect(fetched).toEqual(["/remotes/auth/preload.json"]);
-    expect(hrefs).toEqual(["/assets/loadRemote-auth.js"]);
+    expect(hrefs).toEqual([]);
   });
 });

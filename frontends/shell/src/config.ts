@@ -5,4 +5,5 @@ export const config = {
   release: import.meta.env.VITE_RELEASE,
   environment: import.meta.env.MODE,
   remoteEntries: __REMOTE_ENTRIES__,
+  sharedVersions: __SHARED_VERSIONS__,
 } as const;

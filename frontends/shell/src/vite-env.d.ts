@@ -14,3 +14,6 @@ interface ImportMeta {
 
 /** Where each remote's `remoteEntry.js` lives in this build (dev servers, or `/remotes/<name>/`). */
 declare const __REMOTE_ENTRIES__: Record<"auth" | "payments" | "admin", string>;
+
+/** Versions of the shared libraries that do not export one themselves (from their package.json). */
+declare const __SHARED_VERSIONS__: { router: string; query: string; workspace: string };

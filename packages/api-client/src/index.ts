@@ -4,20 +4,18 @@
  * analytics, and the platform object the shell hands to every remote. React bindings: `./react`.
  */
 
-import "./zod-setup.ts";
-
 // The contract pieces the frontends use, re-exported so a remote never bundles its own copy of contracts
-// (and zod) next to the shared one.
+// next to the shared one: the browser entry (values, no zod). The schemas come with `loadForms()`.
 export {
   type EventEnvelope,
   isSupportedCurrency,
   MAX_AMOUNT,
   minorUnitExponent,
+  PAYMENT_STATUSES,
   type PaymentStatus,
-  paymentStatusSchema,
+  ROLES,
   type Role,
-  roleSchema,
-} from "@payments/contracts";
+} from "@payments/contracts/browser";
 export * from "./analytics/index.ts";
 export * from "./endpoints/index.ts";
 export * from "./forms/index.ts";

@@ -34,5 +34,5 @@ export {
   useRealtimeStatus,
   useSession,
 } from "./platform/context.tsx";
-export { ErrorNotice, useZodForm, type ZodForm } from "./platform/forms.tsx";
+export { ErrorNotice, useFormSchemas, useZodForm, type ZodForm } from "./platform/forms.tsx";
 export { StandaloneApp, type StandaloneAppProps } from "./platform/standalone.tsx";

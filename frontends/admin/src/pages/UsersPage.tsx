@@ -1,4 +1,4 @@
-import { queryKeys, type Role, roleSchema, type User, type UserFilters } from "@payments/api-client";
+import { queryKeys, ROLES, type Role, type User, type UserFilters } from "@payments/api-client";
 import {
   Badge,
   Button,
@@ -45,11 +45,11 @@ function UserRow({ user, self }: { user: User; self: boolean }) {
           // Changing one's own role could lock the last admin out.
           disabled={self || update.isPending}
           onChange={(event) => {
-            const role = roleSchema.safeParse(event.target.value);
-            if (role.success) update.mutate({ role: role.data });
+            const role = ROLES.find((r) => r === event.target.value);
+            if (role) update.mutate({ role });
           }}
         >
-          {roleSchema.options.map((role) => (
+          {ROLES.map((role) => (
             <option key={role} value={role}>
               {ROLE_LABELS[role]}
             </option>
@@ -128,7 +128,7 @@ export function UsersPage() {
               onChange={(e) => setFilters((f) => ({ ...f, role: e.target.value || undefined }))}
               options={[
                 { value: "", label: "Any role" },
-                ...roleSchema.options.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
+                ...ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
               ]}
             />
             <Button type="submit" variant="secondary">

@@ -1,4 +1,3 @@
-import { changePasswordFormSchema, PASSWORD_MIN } from "@payments/api-client";
 import {
   Alert,
   Button,
@@ -7,6 +6,7 @@ import {
   PageHeader,
   Stack,
   TextField,
+  useFormSchemas,
   usePlatform,
   useZodForm,
 } from "@payments/ui";
@@ -14,6 +14,7 @@ import { useCallback, useState } from "react";
 
 /** Change my password; the server ends every other session. */
 export function ChangePasswordPage() {
+  const { changePasswordFormSchema, PASSWORD_MIN } = useFormSchemas();
   const { api } = usePlatform();
   const [done, setDone] = useState(false);
   const submit = useCallback(

@@ -1,4 +1,4 @@
-import { loginFormSchema, type SignOutReason } from "@payments/api-client";
+import type { SignOutReason } from "@payments/api-client";
 import {
   Alert,
   Button,
@@ -7,6 +7,7 @@ import {
   PageHeader,
   Stack,
   TextField,
+  useFormSchemas,
   usePlatform,
   useSession,
   useZodForm,
@@ -30,6 +31,7 @@ function returnPath(state: unknown): string {
 
 /** Sign in with email and password. */
 export function LoginPage({ basePath }: { basePath: string }) {
+  const { loginFormSchema } = useFormSchemas();
   const { api, session: store } = usePlatform();
   const session = useSession();
   const location = useLocation();

@@ -1,4 +1,3 @@
-import { PASSWORD_MAX, PASSWORD_MIN, registerFormSchema } from "@payments/api-client";
 import {
   Button,
   Card,
@@ -7,6 +6,7 @@ import {
   SelectField,
   Stack,
   TextField,
+  useFormSchemas,
   usePlatform,
   useSession,
   useZodForm,
@@ -18,6 +18,7 @@ type RegisterBody = { email: string; password: string; name: string; role: "cust
 
 /** Create an account (customer or vendor) and sign in. */
 export function RegisterPage({ basePath }: { basePath: string }) {
+  const { PASSWORD_MAX, PASSWORD_MIN, registerFormSchema } = useFormSchemas();
   const { api, session: store } = usePlatform();
   const session = useSession();
   const submit = useCallback(

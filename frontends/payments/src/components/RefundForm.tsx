@@ -1,4 +1,4 @@
-import { fromMinorUnits, type Payment, queryKeys, refundFormSchema } from "@payments/api-client";
+import { fromMinorUnits, type Payment, queryKeys } from "@payments/api-client";
 import {
   Alert,
   Button,
@@ -7,6 +7,7 @@ import {
   Stack,
   TextField,
   useFormatters,
+  useFormSchemas,
   usePlatform,
   useZodForm,
 } from "@payments/ui";
@@ -15,6 +16,7 @@ import { useIdempotencyKey } from "./useIdempotencyKey.ts";
 
 /** Refund all or part of a payment; at most what has not been refunded yet. */
 export function RefundForm({ payment }: { payment: Payment }) {
+  const { refundFormSchema } = useFormSchemas();
   const { api, queryClient } = usePlatform();
   const format = useFormatters();
   const idempotency = useIdempotencyKey();
@@ -22,7 +24,7 @@ export function RefundForm({ payment }: { payment: Payment }) {
   const remaining = payment.amount - payment.amount_refunded;
   const schema = useMemo(
     () => refundFormSchema(payment.currency, remaining, format.locale),
-    [payment.currency, remaining, format.locale],
+    [refundFormSchema, payment.currency, remaining, format.locale],
   );
   const submit = useCallback(
     async (body: { amount: number; reason?: string }) => {

@@ -1,9 +1,4 @@
-import {
-  type CreatePaymentBody,
-  minorUnitExponent,
-  paymentFormSchema,
-  queryKeys,
-} from "@payments/api-client";
+import { type CreatePaymentBody, minorUnitExponent, queryKeys } from "@payments/api-client";
 import {
   Alert,
   Button,
@@ -14,6 +9,7 @@ import {
   Stack,
   TextAreaField,
   TextField,
+  useFormSchemas,
   usePlatform,
   usePreferences,
   useSession,
@@ -48,7 +44,11 @@ export function NewPaymentPage({
   const navigate = useNavigate();
   const idempotency = useIdempotencyKey();
   const [currency, setCurrency] = useState(preferences.currency);
-  const schema = useMemo(() => paymentFormSchema(preferences.locale), [preferences.locale]);
+  const { paymentFormSchema } = useFormSchemas();
+  const schema = useMemo(
+    () => paymentFormSchema(preferences.locale),
+    [paymentFormSchema, preferences.locale],
+  );
   const currencies = COMMON_CURRENCIES.includes(currency)
     ? COMMON_CURRENCIES
     : [currency, ...COMMON_CURRENCIES];

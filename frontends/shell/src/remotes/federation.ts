@@ -1,21 +1,11 @@
-import { getInstance, type ModuleFederation } from "@module-federation/runtime";
+import { createInstance, type ModuleFederation } from "@module-federation/runtime";
+import * as runtimeCore from "@module-federation/runtime/core";
 import type { Analytics } from "@payments/api-client";
 import { config } from "../config.ts";
 import { createRemoteLoader, type RemoteComponent, type RemoteLoader, type RemoteName } from "./loader.ts";
+import { sharedModules } from "./shared.ts";
 
-/** A remote as the federation runtime holds it (the plugin registers it under an internal name, aliased). */
-type RegisteredRemote = ModuleFederation["options"]["remotes"][number];
-
-/** The runtime instance that has `name` registered, and its registration (found by alias or name). */
-function findRemote(name: RemoteName): { instance: ModuleFederation; remote: RegisteredRemote } | undefined {
-  let remote: RegisteredRemote | undefined;
-  // Searched in the page-wide registry: the instance the plugin created, whichever copy of the runtime made it.
-  const instance = getInstance((candidate) => {
-    remote = candidate.options.remotes.find((r) => r.alias === name || r.name === name);
-    return remote !== undefined;
-  });
-  return instance && remote ? { instance, remote } : undefined;
-}
+const REMOTES: readonly RemoteName[] = ["auth", "payments", "admin"];
 
 /** The component of an exposed module, however the runtime wrapped it. */
 function exposedComponent(
@@ -29,40 +19,45 @@ function exposedComponent(
   return { default: exported as RemoteComponent };
 }
 
+/** A remote as the runtime registers it: an ES module entry sharing the default scope. */
+function remote(name: RemoteName, entry: string) {
+  return { name, alias: name, entry, type: "module" as const, shareScope: "default" };
+}
+
 /**
- * The loader wired to Module Federation. The first load is the static `import("<remote>/App")` the plugin
- * resolves (the landing hints preload its chunk). That chunk memoises its load for the life of the page —
- * a failure included — so a retry asks the plugin's runtime instance directly, after re-registering the
- * remote at a fresh entry URL (a browser keeps a failed module fetch in its module map).
+ * The shell's Module Federation runtime, used directly (docs/adr/0008): the remotes are fetched and their
+ * exposed `./App` loaded by name, and the shell hands over its own React, router, query, design system and
+ * API client as the shared singletons. It also publishes the runtime core for the remotes' builds
+ * (`experiments.externalRuntime`), so only one copy of the runtime is ever downloaded.
+ */
+export function createFederation(): ModuleFederation {
+  const scope = globalThis as typeof globalThis & { _FEDERATION_RUNTIME_CORE?: unknown };
+  scope._FEDERATION_RUNTIME_CORE ??= runtimeCore;
+  return createInstance({
+    name: "shell",
+    remotes: REMOTES.map((name) => remote(name, config.remoteEntries[name])),
+    shared: sharedModules(config.sharedVersions),
+    // A remote's entry is fetched when its route is needed, not at start-up to negotiate versions: every
+    // copy of a shared module comes from this repository.
+    shareStrategy: "loaded-first",
+  });
+}
+
+/**
+ * The loader wired to Module Federation. A failed entry stays failed in the browser's module map, so a
+ * retry re-registers the remote at a fresh entry URL (`?retry=n`) before loading it again.
  */
 export function createFederationLoader(analytics: Analytics): RemoteLoader {
-  const reset = new Set<RemoteName>();
+  const federation = createFederation();
   return createRemoteLoader({
-    importRemote(name: RemoteName) {
-      const found = reset.has(name) ? findRemote(name) : undefined;
-      if (found) {
-        return found.instance
-          .loadRemote<{ default?: unknown }>(`${found.remote.name}/App`)
-          .then((module) => exposedComponent(name, module));
-      }
-      switch (name) {
-        case "auth":
-          return import("auth/App");
-        case "payments":
-          return import("payments/App");
-        case "admin":
-          return import("admin/App");
-      }
-    },
+    importRemote: (name) =>
+      federation
+        .loadRemote<{ default?: unknown }>(`${name}/App`)
+        .then((module) => exposedComponent(name, module)),
     resetRemote(name, attempt) {
-      const found = findRemote(name);
-      // Not registered yet: the federation start-up itself failed; the static import is all there is.
-      if (!found) return;
-      found.instance.registerRemotes(
-        [{ ...found.remote, entry: `${config.remoteEntries[name]}?retry=${attempt}` }],
-        { force: true },
-      );
-      reset.add(name);
+      federation.registerRemotes([remote(name, `${config.remoteEntries[name]}?retry=${attempt}`)], {
+        force: true,
+      });
     },
     analytics,
   });

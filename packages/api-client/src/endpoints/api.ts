@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as v from "valibot";
 import type { CreatePaymentBody } from "../forms/index.ts";
 import { ApiError, type HttpClient } from "../http/index.ts";
 import { type SessionGrant, sessionGrantSchema } from "../session/index.ts";
@@ -19,7 +19,7 @@ import {
   userSchema,
 } from "./resources.ts";
 
-const noContent = z.unknown();
+const noContent = v.unknown();
 
 /** Filters of the payment list (query parameters of `GET /api/payments`). */
 export interface PaymentFilters {
@@ -67,7 +67,7 @@ export function createApi(http: HttpClient) {
       revokeSession: (id: string) =>
         http.json(`/api/auth/sessions/${encodeURIComponent(id)}`, noContent, { method: "DELETE" }),
       revokeOtherSessions: () =>
-        http.json("/api/auth/sessions", z.object({ revoked: z.number() }), {
+        http.json("/api/auth/sessions", v.object({ revoked: v.number() }), {
           method: "DELETE",
           query: { others: "true" },
         }),
@@ -93,7 +93,7 @@ export function createApi(http: HttpClient) {
           idempotencyKey,
         }),
       refund: (id: string, body: { amount?: number; reason?: string }, idempotencyKey: string) =>
-        http.json(`/api/payments/${encodeURIComponent(id)}/refunds`, z.object({ id: z.string() }), {
+        http.json(`/api/payments/${encodeURIComponent(id)}/refunds`, v.object({ id: v.string() }), {
           method: "POST",
           body,
           idempotencyKey,

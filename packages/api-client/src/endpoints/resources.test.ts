@@ -1,3 +1,4 @@
+import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { dashboardSchema } from "./resources.ts";
 
@@ -44,7 +45,7 @@ const served = {
 
 describe("dashboardSchema", () => {
   it("reads the admin service's dashboard into headline totals and payment series", () => {
-    const d = dashboardSchema.parse(served);
+    const d = v.parse(dashboardSchema, served);
     expect(d.totals.map((t) => `${t.status}/${t.currency}/${t.count}`)).toEqual([
       "succeeded/usd/3",
       "failed/eur/1",

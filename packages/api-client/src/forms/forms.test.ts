@@ -6,8 +6,8 @@ import {
   paymentFormSchema,
   refundFormSchema,
   registerFormSchema,
-  validateForm,
 } from "./forms.ts";
+import { validateForm } from "./validate.ts";
 
 const PAYEE = "usr_01j9z3k7m8n9p0q1r2s3t4v5w6";
 

@@ -1,5 +1,5 @@
+import * as v from "valibot";
 import { describe, expect, it, vi } from "vitest";
-import { z } from "zod";
 import { createSessionStore, type SessionGrant } from "../session/index.ts";
 import { createHttpClient, type FetchLike, routeTemplate } from "./client.ts";
 import { ApiError, describeError, NetworkError } from "./errors.ts";
@@ -52,7 +52,7 @@ describe("refresh-once on 401", () => {
       baseUrl: "",
       auth: { accessToken: session.accessToken, refresh: session.refresh, sessionEnded: session.expire },
     });
-    await expect(http.json("/api/payments", z.object({ ok: z.boolean() }))).resolves.toEqual({ ok: true });
+    await expect(http.json("/api/payments", v.object({ ok: v.boolean() }))).resolves.toEqual({ ok: true });
     expect(refreshRequest).toHaveBeenCalledTimes(1);
     expect(srv.calls).toEqual(["/api/payments Bearer t1", "/api/payments Bearer t2"]);
   });
@@ -161,7 +161,7 @@ describe("requests and errors", () => {
       baseUrl: "",
       auth: { accessToken: () => "tok", refresh: async () => false, sessionEnded: () => {} },
     });
-    await http.json("/api/payments", z.object({ id: z.string() }), {
+    await http.json("/api/payments", v.object({ id: v.string() }), {
       method: "POST",
       body: { amount: 5 },
       idempotencyKey: "k1",

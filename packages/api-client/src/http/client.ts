@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import * as v from "valibot";
 import { apiErrorFrom, NetworkError, ResponseShapeError } from "./errors.ts";
 
 /** The HTTP methods the API uses. */
@@ -60,7 +60,11 @@ export interface HttpClient {
   /** Sends a request; resolves with the 2xx response (body unread), throws {@link ApiError}/{@link NetworkError}. */
   send(path: string, options?: RequestOptions): Promise<Response>;
   /** Sends a request and parses the JSON body with `schema`. */
-  json<S extends z.ZodType>(path: string, schema: S, options?: RequestOptions): Promise<z.output<S>>;
+  json<S extends v.GenericSchema>(
+    path: string,
+    schema: S,
+    options?: RequestOptions,
+  ): Promise<v.InferOutput<S>>;
 }
 
 const ID_SEGMENT = /^[a-z]{2,4}_[0-9a-z]{10,}$/;
@@ -139,11 +143,11 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
     return response;
   }
 
-  async function json<S extends z.ZodType>(
+  async function json<S extends v.GenericSchema>(
     path: string,
     schema: S,
     options: RequestOptions = {},
-  ): Promise<z.output<S>> {
+  ): Promise<v.InferOutput<S>> {
     const response = await send(path, options);
     const requestId = response.headers.get("x-request-id") ?? undefined;
     let body: unknown;
@@ -152,11 +156,11 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
     } catch {
       throw new ResponseShapeError(`invalid JSON from ${routeTemplate(path)}`, requestId);
     }
-    const parsed = schema.safeParse(body);
+    const parsed = v.safeParse(schema, body);
     if (!parsed.success) {
       throw new ResponseShapeError(`unexpected response from ${routeTemplate(path)}`, requestId);
     }
-    return parsed.data;
+    return parsed.output;
   }
 
   return { send, json };

@@ -1,13 +1,13 @@
-import { z } from "zod";
+import * as v from "valibot";
 
 /** The uniform error body of every API route (ARCHITECTURE §3). */
-export const apiErrorBodySchema = z.object({
-  error: z.object({
-    type: z.string(),
-    code: z.string(),
-    message: z.string(),
-    param: z.string().optional(),
-    request_id: z.string().optional(),
+export const apiErrorBodySchema = v.object({
+  error: v.object({
+    type: v.string(),
+    code: v.string(),
+    message: v.string(),
+    param: v.optional(v.string()),
+    request_id: v.optional(v.string()),
   }),
 });
 
@@ -55,9 +55,9 @@ export async function apiErrorFrom(response: Response): Promise<ApiError> {
   } catch {
     body = undefined;
   }
-  const parsed = apiErrorBodySchema.safeParse(body);
+  const parsed = v.safeParse(apiErrorBodySchema, body);
   if (parsed.success) {
-    const e = parsed.data.error;
+    const e = parsed.output.error;
     return new ApiError(
       response.status,
       e.type,

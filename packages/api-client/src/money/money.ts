@@ -1,4 +1,4 @@
-import { MAX_AMOUNT, minorUnitExponent } from "@payments/contracts";
+import { MAX_AMOUNT, minorUnitExponent } from "@payments/contracts/browser";
 
 /** Result of {@link toMinorUnits}: the integer amount, or why the text is not an amount. */
 export type MinorUnitsResult =

@@ -138,8 +138,10 @@ describe("realtime client", () => {
     t.socket(0).open();
     t.socket(0).receive({ type: "welcome", seq: { "user:u": 7 } });
     t.socket(0).receive({ type: "event", room: "user:u", seq: 8, event: paymentEvent(1) });
+    await t.client.delivered();
     expect(t.resyncs).toEqual([]);
     t.socket(0).receive({ type: "event", room: "user:u", seq: 11, event: paymentEvent(2, "succeeded") });
+    await t.client.delivered();
     expect(t.resyncs).toEqual([["user:u"]]);
     expect(t.events).toEqual(["user:u payment.processing", "user:u payment.succeeded"]);
   });
@@ -152,6 +154,7 @@ describe("realtime client", () => {
     t.socket(0).receive({ type: "event", room: "user:u", seq: 1, event: paymentEvent(1) });
     t.socket(0).receive({ type: "event", room: "user:u", seq: 1, event: paymentEvent(1) });
     t.socket(0).receive({ type: "event", room: "role:admin", seq: 1, event: paymentEvent(1) });
+    await t.client.delivered();
     expect(t.events).toEqual(["user:u payment.processing"]);
     expect(t.resyncs).toEqual([]);
   });
@@ -161,6 +164,7 @@ describe("realtime client", () => {
     await flush();
     t.socket(0).open();
     t.socket(0).receive({ type: "event", room: "broadcast", seq: 1, event: { type: "something.new" } });
+    await t.client.delivered();
     expect(t.resyncs).toEqual([["broadcast"]]);
     expect(t.events).toEqual([]);
   });

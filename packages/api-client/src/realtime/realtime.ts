@@ -1,5 +1,5 @@
-import { type EventEnvelope, parseEvent } from "@payments/contracts";
-import { z } from "zod";
+import type { EventEnvelope } from "@payments/contracts/browser";
+import * as v from "valibot";
 import type { Timers } from "../session/index.ts";
 
 /** The part of the WebSocket API the client uses; the browser's `WebSocket` fits, and so does a test fake. */
@@ -45,15 +45,36 @@ export interface RealtimeClient {
   onResync(handler: (rooms: readonly string[]) => void): () => void;
   onStatus(handler: (status: RealtimeStatus) => void): () => void;
   status(): RealtimeStatus;
+  /** Settles once every event received so far has been handed to the `onEvent` handlers (or refetched). */
+  delivered(): Promise<void>;
 }
 
-const seqSchema = z.number().int().nonnegative();
-const serverMessageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("event"), room: z.string().min(1), seq: seqSchema, event: z.unknown() }),
+const seqSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
+const serverMessageSchema = v.variant("type", [
+  v.object({
+    type: v.literal("event"),
+    room: v.pipe(v.string(), v.minLength(1)),
+    seq: seqSchema,
+    event: v.unknown(),
+  }),
   /** Sent on connect: the rooms joined by default and each room's current `seq` (the baseline). */
-  z.object({ type: z.literal("welcome"), seq: z.record(z.string(), seqSchema) }),
-  z.object({ type: z.literal("subscribed"), room: z.string().min(1), seq: seqSchema }),
+  v.object({ type: v.literal("welcome"), seq: v.record(v.string(), seqSchema) }),
+  v.object({ type: v.literal("subscribed"), room: v.pipe(v.string(), v.minLength(1)), seq: seqSchema }),
 ]);
+
+/** Contracts' event parser: checks an envelope and its data against the event registry. */
+type EventParser = typeof import("./events.ts").parseEvent;
+
+let eventParser: Promise<EventParser> | undefined;
+
+/**
+ * The parser and the schemas of every event (zod's classic build with them) are fetched with the first
+ * event, not with the page: a page shows its data first and hears about changes later.
+ */
+function loadEventParser(): Promise<EventParser> {
+  eventParser ??= import("./events.ts").then((events) => events.parseEvent);
+  return eventParser;
+}
 
 /** How many recent event ids are remembered: one event reaches several rooms (user, role, payment). */
 const RECENT_EVENTS = 500;
@@ -84,6 +105,7 @@ export function createRealtimeClient(deps: RealtimeDeps): RealtimeClient {
   let everOpened = false;
   let retryTimer: unknown;
   let generation = 0;
+  let delivery: Promise<void> = Promise.resolve();
 
   function setStatus(next: RealtimeStatus): void {
     if (status === next) return;
@@ -118,9 +140,9 @@ export function createRealtimeClient(deps: RealtimeDeps): RealtimeClient {
     } catch {
       return;
     }
-    const parsed = serverMessageSchema.safeParse(json);
+    const parsed = v.safeParse(serverMessageSchema, json);
     if (!parsed.success) return; // pong, error, unsubscribed, or a newer server's message: nothing to do
-    const message = parsed.data;
+    const message = parsed.output;
     if (message.type === "welcome") {
       for (const [room, seq] of Object.entries(message.seq)) lastSeq.set(room, seq);
       return;
@@ -134,7 +156,28 @@ export function createRealtimeClient(deps: RealtimeDeps): RealtimeClient {
     if (last !== undefined && seq <= last) return; // a duplicate: already applied
     lastSeq.set(room, seq);
     if (last !== undefined && seq > last + 1) resync([room]);
-    const event = parseEvent(message.event);
+    // In arrival order, once the parser is there (it is fetched with the first event).
+    delivery = delivery
+      .then(() => deliver(message.event, room))
+      // A handler's error surfaces as an uncaught error (as it would from the socket's listener) without
+      // breaking the chain for the events after it.
+      .catch((error: unknown) => {
+        queueMicrotask(() => {
+          throw error;
+        });
+      });
+  }
+
+  async function deliver(raw: unknown, room: string): Promise<void> {
+    let parseEvent: EventParser;
+    try {
+      parseEvent = await loadEventParser();
+    } catch {
+      eventParser = undefined; // offline for a moment: the next event tries again; this one is refetched
+      resync([room]);
+      return;
+    }
+    const event = parseEvent(raw);
     if (!event.ok) {
       // An event this build does not know (a newer producer): refetch rather than guess.
       resync([room]);
@@ -233,6 +276,7 @@ export function createRealtimeClient(deps: RealtimeDeps): RealtimeClient {
         if (status === "open") socket?.send(JSON.stringify({ type: "unsubscribe", room }));
       };
     },
+    delivered: () => delivery,
     onEvent(handler) {
       eventHandlers.add(handler);
       return () => eventHandlers.delete(handler);

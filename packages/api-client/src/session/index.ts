@@ -9,5 +9,6 @@ export {
   type SignOutReason,
   type SyncChannel,
   sessionGrantSchema,
+  sessionUserSchema,
   type Timers,
 } from "./session.ts";

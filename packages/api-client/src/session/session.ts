@@ -1,18 +1,34 @@
-import { userSnapshotSchema } from "@payments/contracts";
-import { z } from "zod";
+import type { userSnapshotSchema } from "@payments/contracts";
+import { ROLES } from "@payments/contracts/browser";
+import * as v from "valibot";
+import type * as classic from "zod";
 
-/** The signed-in user as auth returns it. */
-export type SessionUser = z.infer<typeof userSnapshotSchema>;
+/** The signed-in user as auth returns it (contracts' user snapshot). */
+export type SessionUser = classic.infer<typeof userSnapshotSchema>;
+
+/**
+ * Reads contracts' `userSnapshotSchema` in the browser with valibot (zod, with every contract schema, is
+ * not part of the first load; see endpoints/resources.ts). Formats are the server's to check; the
+ * annotation keeps the result the contract's type.
+ */
+export const sessionUserSchema: v.GenericSchema<unknown, SessionUser> = v.object({
+  id: v.custom<SessionUser["id"]>((id) => typeof id === "string" && id.startsWith("usr_")),
+  email: v.string(),
+  name: v.string(),
+  role: v.picklist(ROLES),
+  active: v.boolean(),
+  created_at: v.string(),
+});
 
 /** Body of register, login and refresh: who, an access token, and its lifetime in seconds. */
-export const sessionGrantSchema = z.object({
-  user: userSnapshotSchema,
-  access_token: z.string().min(1),
-  expires_in: z.number().int().positive(),
+export const sessionGrantSchema = v.object({
+  user: sessionUserSchema,
+  access_token: v.pipe(v.string(), v.minLength(1)),
+  expires_in: v.pipe(v.number(), v.integer(), v.minValue(1)),
 });
 
 /** A {@link sessionGrantSchema} value. */
-export type SessionGrant = z.infer<typeof sessionGrantSchema>;
+export type SessionGrant = v.InferOutput<typeof sessionGrantSchema>;
 
 /** Why a session ended, so the login page can say so. */
 export type SignOutReason = "logout" | "expired" | "other_tab";
@@ -77,9 +93,9 @@ export interface SessionStore {
 
 const RETRY_MS = 10_000;
 
-const syncMessageSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("grant"), grant: sessionGrantSchema, receivedAt: z.number() }),
-  z.object({ kind: z.literal("signed_out"), reason: z.enum(["logout", "expired", "other_tab"]) }),
+const syncMessageSchema = v.variant("kind", [
+  v.object({ kind: v.literal("grant"), grant: sessionGrantSchema, receivedAt: v.number() }),
+  v.object({ kind: v.literal("signed_out"), reason: v.picklist(["logout", "expired", "other_tab"]) }),
 ]);
 
 /**
@@ -164,9 +180,9 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
   }
 
   const unsubscribeChannel = deps.channel?.subscribe((raw) => {
-    const parsed = syncMessageSchema.safeParse(raw);
+    const parsed = v.safeParse(syncMessageSchema, raw);
     if (!parsed.success) return;
-    const message = parsed.data;
+    const message = parsed.output;
     if (message.kind === "grant") adopt(message.grant, message.receivedAt);
     else if (state.status !== "signed_out") end("other_tab", false);
   });

@@ -10,6 +10,7 @@ export {
   sessionRevokeReasonSchema,
   userSnapshotSchema,
 } from "./data/users.ts";
+export { PAYMENT_STATUSES, ROLES } from "./data/values.ts";
 export {
   type CreateEventInput,
   createEvent,

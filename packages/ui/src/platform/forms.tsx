@@ -1,7 +1,22 @@
-import { ApiError, describeError, formValues, validateForm } from "@payments/api-client";
-import { type FormEvent, useCallback, useRef, useState } from "react";
+import {
+  ApiError,
+  describeError,
+  type FormModule,
+  formValues,
+  loadForms,
+  validateForm,
+} from "@payments/api-client";
+import { type FormEvent, use, useCallback, useRef, useState } from "react";
 import type { z } from "zod";
 import { Alert } from "../components/Feedback.tsx";
+
+/**
+ * The form schemas (`loadForms`): fetched when the first form renders, which suspends until then (every
+ * page renders inside a Suspense boundary).
+ */
+export function useFormSchemas(): FormModule {
+  return use(loadForms());
+}
 
 /** State and submit handler of a form validated by a zod schema. */
 export interface ZodForm {

@@ -1,18 +1,13 @@
-import {
-  createBrowserPlatform,
-  loginFormSchema,
-  type Platform,
-  type RemoteAppProps,
-} from "@payments/api-client";
+import { createBrowserPlatform, type Platform, type RemoteAppProps } from "@payments/api-client";
 import { QueryClient } from "@tanstack/react-query";
-import { type ComponentType, useCallback, useEffect, useState } from "react";
+import { type ComponentType, Suspense, useCallback, useEffect, useState } from "react";
 import { BrowserRouter, Route, Routes } from "react-router";
 import { Button } from "../components/Button.tsx";
 import { Spinner } from "../components/Feedback.tsx";
 import { TextField } from "../components/Field.tsx";
 import { Card, PageHeader, Stack } from "../components/Layout.tsx";
 import { RemoteRoot, useSession } from "./context.tsx";
-import { ErrorNotice, useZodForm } from "./forms.tsx";
+import { ErrorNotice, useFormSchemas, useZodForm } from "./forms.tsx";
 
 function SignIn({ platform, title }: { platform: Platform; title: string }) {
   const submit = useCallback(
@@ -20,6 +15,7 @@ function SignIn({ platform, title }: { platform: Platform; title: string }) {
       platform.session.signIn(await platform.api.auth.login(body)),
     [platform],
   );
+  const { loginFormSchema } = useFormSchemas();
   const form = useZodForm(loginFormSchema, submit);
   return (
     <main style={{ maxWidth: "28rem", margin: "2rem auto", padding: "0 1rem" }}>
@@ -55,7 +51,13 @@ function SignIn({ platform, title }: { platform: Platform; title: string }) {
 function Gate({ App, platform, requireSession, title }: StandaloneAppProps & { platform: Platform }) {
   const session = useSession();
   if (session.status === "unknown") return <Spinner label="Checking your session" />;
-  if (requireSession && session.status === "signed_out") return <SignIn platform={platform} title={title} />;
+  if (requireSession && session.status === "signed_out") {
+    return (
+      <Suspense fallback={<Spinner label="Loading" />}>
+        <SignIn platform={platform} title={title} />
+      </Suspense>
+    );
+  }
   return (
     <BrowserRouter>
       <Routes>

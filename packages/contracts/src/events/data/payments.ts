@@ -2,17 +2,10 @@ import { z } from "zod";
 import { idSchema } from "../../ids/index.ts";
 import { amountSchema, currencySchema, MAX_AMOUNT } from "../../money/index.ts";
 import { timestampSchema } from "../../time/index.ts";
+import { PAYMENT_STATUSES } from "./values.ts";
 
 /** Payment states (ARCHITECTURE §4). */
-export const paymentStatusSchema = z.enum([
-  "pending",
-  "processing",
-  "succeeded",
-  "failed",
-  "canceled",
-  "partially_refunded",
-  "refunded",
-]);
+export const paymentStatusSchema = z.enum(PAYMENT_STATUSES);
 
 /** A {@link paymentStatusSchema} value. */
 export type PaymentStatus = z.infer<typeof paymentStatusSchema>;

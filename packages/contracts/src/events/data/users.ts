@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { idSchema } from "../../ids/index.ts";
 import { timestampSchema } from "../../time/index.ts";
+import { ROLES } from "./values.ts";
 
 /** A user's role: `customer` pays, `vendor` receives, `admin` governs. */
-export const roleSchema = z.enum(["customer", "vendor", "admin"]);
+export const roleSchema = z.enum(ROLES);
 
 /** A {@link roleSchema} value. */
 export type Role = z.infer<typeof roleSchema>;
