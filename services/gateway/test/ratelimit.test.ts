@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createJwtVerifier } from "@payments/auth-verify";
 import { createTestIssuer, type TestIssuer } from "@payments/auth-verify/testing";
 import { createLogger, createShutdown, type Logger } from "@payments/service-kit";
-import { captureLogger, realServer } from "@payments/testing";
+import { captureLogger, realServer, startPrivateRedis } from "@payments/testing";
 import type { Server } from "bun";
 import { Redis } from "ioredis";
 import { Registry } from "prom-client";
@@ -190,62 +186,10 @@ describe("rate limits shared through Redis", () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-/** A Redis of this test's own (the machine's shared one must never be stopped). */
-async function privateRedis(): Promise<{ url: string; kill: () => Promise<void>; dir: string }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "gateway-redis-"));
-  const proc = Bun.spawn(
-    [
-      "redis-server",
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--dir",
-      dir,
-    ],
-    { stdout: "ignore", stderr: "ignore" },
-  );
-  const probe = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, retryStrategy: () => null });
-  probe.on("error", () => {});
-  for (let i = 0; ; i++) {
-    try {
-      await probe.connect();
-      break;
-    } catch (error) {
-      if (i > 100) throw error;
-      await Bun.sleep(50);
-    }
-  }
-  probe.disconnect();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    dir,
-    async kill() {
-      proc.kill("SIGKILL");
-      await proc.exited;
-    },
-  };
-}
-
 describe("Redis down", () => {
   it("falls back to counting in memory, says so in the log and the metrics, and keeps limiting", async () => {
-    const server = await privateRedis();
+    // A Redis of this test's own: the machine's shared one must never be stopped.
+    const server = await startPrivateRedis();
     const { logger, lines } = captureLogger();
     const shutdown = createShutdown(logger, { exit: () => {} });
     const registry = new Registry();
@@ -258,7 +202,7 @@ describe("Redis down", () => {
       expect(await statuses(`${base}/api/auth/me`, 1)).toEqual([200]);
       expect(await registry.metrics()).toContain('gateway_rate_limit_shared_store{service="gateway"} 1');
 
-      await server.kill();
+      await server.down();
       // Counting goes on in this instance's memory, still enforced.
       expect(await statuses(`${base}/api/auth/me`, 3)).toEqual([200, 200, 429]);
       // The exact sign-in policy switches to its in-memory insurance limiter.
@@ -268,8 +212,7 @@ describe("Redis down", () => {
       expect(await registry.metrics()).toContain('gateway_rate_limit_shared_store{service="gateway"} 0');
     } finally {
       await shutdown.run("test over");
-      await server.kill();
-      rmSync(server.dir, { recursive: true, force: true });
+      await server.destroy();
     }
   });
 });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createServer } from "node:net";
 import { type Cache, createRedisCache } from "@payments/cache";
 import { createLogger, Registry } from "@payments/service-kit";
-import { isCI } from "@payments/testing";
+import { isCI, type PrivateRedis, redisServerBinary, startPrivateRedis } from "@payments/testing";
 import type { ApiPayment } from "../src/domain/views.ts";
 import {
   bodyOf,
@@ -15,18 +14,9 @@ import {
 } from "./support.ts";
 
 // This suite stops Redis, so it runs a private redis-server on a random port, never the shared one.
-const binary = Bun.which("redis-server");
+const binary = redisServerBinary();
 if (!binary && isCI)
   throw new Error("CI=true but redis-server is not installed; the Redis fault test must run");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no TCP address");
-  return address.port;
-}
 
 /** Polls until `check` holds; a bound on waiting, not a timing assertion. */
 async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -38,31 +28,10 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
   throw new Error(`${what}: not within ${timeoutMs} ms`);
 }
 
-function startRedis(port: number) {
-  return Bun.spawn(
-    [
-      binary ?? "redis-server",
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-    ],
-    {
-      stdout: "ignore",
-      stderr: "ignore",
-    },
-  );
-}
-
 describe.if(Boolean(binary))(
   `Redis stops mid-test: requests still succeed without the cache (${postgresUrl ? "postgres" : "pglite"} + private redis)`,
   () => {
-    let port = 0;
-    let redis: ReturnType<typeof startRedis> | undefined;
+    let redis: PrivateRedis | undefined;
     let cache: Cache;
     let h: Harness;
     let closeDb: () => Promise<void>;
@@ -73,15 +42,9 @@ describe.if(Boolean(binary))(
     const up = () => cache.probe.run().then(() => true);
 
     beforeAll(async () => {
-      port = await freePort();
-      redis = startRedis(port);
-      await eventually("private redis-server up", async () => {
-        const socket = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
-        socket.end();
-        return true;
-      });
+      redis = await startPrivateRedis();
       cache = createRedisCache({
-        url: `redis://127.0.0.1:${port}`,
+        url: redis.url,
         namespace: "payments-fault",
         registry,
         logger: createLogger({ service: "payments", level: "silent" }),
@@ -95,8 +58,7 @@ describe.if(Boolean(binary))(
     afterAll(async () => {
       await h?.close();
       await cache?.close();
-      redis?.kill("SIGKILL");
-      await redis?.exited;
+      await redis?.destroy();
       await closeDb?.();
     });
 
@@ -132,8 +94,7 @@ describe.if(Boolean(binary))(
     });
 
     test("with Redis stopped, create, read, list, cancel and reports still work", async () => {
-      redis?.kill("SIGKILL");
-      await redis?.exited;
+      await redis?.down();
       await eventually("cache reports down", async () => !(await up().catch(() => false)));
       const p = await create();
       expect((await read(p.id)).status).toBe("pending");
@@ -149,7 +110,7 @@ describe.if(Boolean(binary))(
     });
 
     test("when Redis returns, the cache is used again", async () => {
-      redis = startRedis(port);
+      await redis?.up();
       await eventually("cache reconnected", up, 15_000);
       const p = await create();
       await read(p.id);
