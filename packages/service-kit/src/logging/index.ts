@@ -7,4 +7,4 @@ export {
   type RequestScope,
   runWithRequestId,
 } from "./logging.ts";
-export { logRequests } from "./request-log.ts";
+export { accessLogger, logRequests } from "./request-log.ts";

@@ -5,10 +5,14 @@ import { type KitEnv, routeTemplate } from "../request/request.ts";
 // Probes and scrapes hit these every few seconds; at info they would drown the lines people read.
 const QUIET_PATHS = new Set(["/health/live", "/health/ready", "/metrics"]);
 
-// The request line holds only method, route, path, status and duration — never a secret — so it is written
-// through a child without the logger's wildcard redaction, which cost about three times the rest of the line.
 const accessLoggers = new WeakMap<Logger, Logger>();
-function accessLogger(logger: Logger): Logger {
+
+/**
+ * The logger for request lines: a child of `logger` without its wildcard redaction, which cost about three
+ * times the rest of the line. Only for lines of method, route, path, status and duration — never a secret
+ * (tokens never travel in URLs on this platform). Shared with the gateway's proxy path, which writes the same line.
+ */
+export function accessLogger(logger: Logger): Logger {
   let access = accessLoggers.get(logger);
   if (!access) {
     access = logger.child({}, { redact: { paths: [] } });

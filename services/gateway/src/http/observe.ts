@@ -11,7 +11,7 @@ import {
   type Tracer,
   trace,
 } from "@opentelemetry/api";
-import { type Logger, requestIdFor, runWithRequestId } from "@payments/service-kit";
+import { accessLogger, type Logger, requestIdFor, runWithRequestId } from "@payments/service-kit";
 import type { Counter, Histogram, Registry } from "prom-client";
 
 const headerGetter: TextMapGetter<Headers> = {
@@ -54,7 +54,8 @@ export interface ObserveOptions {
  * only to write a log line.
  */
 export function observeProxied(opts: ObserveOptions): (request: Request, path: string) => Observation {
-  const { tracer, logger, route } = opts;
+  const { tracer, route } = opts;
+  const logger = accessLogger(opts.logger);
   const duration = opts.registry.getSingleMetric("http_request_duration_seconds") as
     | Histogram<HttpLabels>
     | undefined;
