@@ -73,7 +73,7 @@ export async function startAdmin(
 export const service: ServiceDefinition = {
   name: "admin",
   after: ["auth"],
-  start: (infra, running) => startAdmin(infra, loadConfig(), running.get("auth")?.url),
+  start: (infra, running, env) => startAdmin(infra, loadConfig(env), running.get("auth")?.url),
 };
 
 if (import.meta.main) {

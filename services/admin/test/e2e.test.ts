@@ -43,7 +43,6 @@ async function eventually<T>(
   }
 }
 
-const savedEnv = { ...process.env };
 const tmp = mkdtempSync(join(tmpdir(), "e2e-platform-"));
 const fresh = new Map<string, TestDatabase>();
 /** Where each service's database is: a Postgres URL, or a PGlite directory that survives the services. */
@@ -96,8 +95,7 @@ beforeAll(async () => {
   });
   if ((await seed.exited) !== 0) throw new Error(`seed failed: ${await new Response(seed.stderr).text()}`);
 
-  // Each service's `start` reads its own settings from the environment, as under `bun run start`.
-  Object.assign(process.env, env);
+  // Each service reads its settings from `env` (what `bun run start` takes from the environment).
   const logger = createLogger({ service: "e2e", level: "silent" });
   shutdown = createShutdown(logger, { exit: () => {} });
   const infra = await createSharedInfra({ REDIS_URL: redisUrl }, logger, shutdown);
@@ -105,15 +103,13 @@ beforeAll(async () => {
   for (const name of SERVICES) {
     const mod: { service?: ServiceDefinition } = await import(`${root}services/${name}/src/server.ts`);
     if (!mod.service) throw new Error(`${name} exports no service`);
-    running.set(name, await mod.service.start(infra, running));
+    running.set(name, await mod.service.start(infra, running, env));
   }
   gateway = running.get("gateway")?.url ?? "";
 }, 240_000);
 
 afterAll(async () => {
   await shutdown?.run("e2e done");
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-  Object.assign(process.env, savedEnv);
   for (const db of fresh.values()) await db.drop();
   rmSync(tmp, { recursive: true, force: true });
 }, 60_000);

@@ -112,7 +112,7 @@ export async function startAuth(infra: SharedInfra, config: AuthConfig): Promise
 /** The auth service: identity, sessions, signing keys. */
 export const service: ServiceDefinition = {
   name: "auth",
-  start: (infra) => startAuth(infra, loadConfig()),
+  start: (infra, _running, env) => startAuth(infra, loadConfig(env)),
 };
 
 if (import.meta.main) {

@@ -86,8 +86,8 @@ async function startRealtime(
 export const service: ServiceDefinition = {
   name: "gateway",
   after: ["auth", "payments", "admin", "profile"],
-  async start(infra, running) {
-    const config = loadConfig();
+  async start(infra, running, env) {
+    const config = loadConfig(env);
     const upstreams = upstreamTable(config, running);
     return startHttpService({
       name: "gateway",

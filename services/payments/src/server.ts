@@ -21,8 +21,8 @@ export const service: ServiceDefinition = {
   name: "payments",
   // After admin too: in one process, payments reads admin's system configuration from its URL.
   after: ["auth", "admin"],
-  async start(infra, running) {
-    const config = loadConfig();
+  async start(infra, running, env) {
+    const config = loadConfig(env);
     return startHttpService({
       name: "payments",
       port: config.PAYMENTS_PORT,

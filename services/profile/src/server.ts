@@ -81,7 +81,7 @@ export async function startProfile(
 export const service: ServiceDefinition = {
   name: "profile",
   after: ["auth"],
-  start: (infra, running) => startProfile(infra, loadConfig(), running.get("auth")?.url),
+  start: (infra, running, env) => startProfile(infra, loadConfig(env), running.get("auth")?.url),
 };
 
 if (import.meta.main) {

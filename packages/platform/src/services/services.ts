@@ -16,5 +16,14 @@ export interface ServiceDefinition {
   readonly name: string;
   /** Starts after the named services (the gateway needs its upstreams' URLs). */
   readonly after?: readonly string[];
-  start(infra: SharedInfra, upstreams: ReadonlyMap<string, RunningService>): Promise<RunningService>;
+  /**
+   * `env`: where the service reads its settings from instead of the process environment (its `config.ts`
+   * reads that when `env` is undefined) — so a test can start several services in one process, each with
+   * its own settings, without touching `process.env`.
+   */
+  start(
+    infra: SharedInfra,
+    upstreams: ReadonlyMap<string, RunningService>,
+    env?: Readonly<Record<string, string | undefined>>,
+  ): Promise<RunningService>;
 }
