@@ -7,20 +7,13 @@ import { afterAll, describe, expect, it } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isCI } from "@payments/testing";
+import { freePort, isCI } from "@payments/testing";
 import { edgeEnv, startEdge } from "./caddy.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const caddy = Bun.which("caddy");
 if (!caddy && !isCI)
   console.warn("scripts/caddy.test.ts: caddy not installed (apt-get install caddy); not run");
-
-function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
-}
 
 describe.if(Boolean(caddy) || isCI)("bun run start with Caddy", () => {
   const dir = mkdtempSync(join(tmpdir(), "start-caddy-"));
@@ -32,12 +25,16 @@ describe.if(Boolean(caddy) || isCI)("bun run start with Caddy", () => {
   });
   afterAll(() => gateway.stop(true));
 
-  const config = (extra: Record<string, string>) =>
-    edgeEnv.parse({ CADDY_HTTPS_PORT: String(freePort()), CADDY_HTTP_PORT: String(freePort()), ...extra });
+  const config = async (extra: Record<string, string>) =>
+    edgeEnv.parse({
+      CADDY_HTTPS_PORT: String(await freePort()),
+      CADDY_HTTP_PORT: String(await freePort()),
+      ...extra,
+    });
 
   it("starts Caddy in front of the gateway, trusted through its own root, and stops it", async () => {
     if (!caddy) throw new Error("caddy is required under CI (apt-get install caddy)");
-    const settings = config({ PLATFORM_EDGE: "caddy" });
+    const settings = await config({ PLATFORM_EDGE: "caddy" });
     const outcome = await startEdge(settings, gateway.port ?? 0, join(dir, "unit"));
     if (!("edge" in outcome)) throw new Error(`no edge: ${outcome.skipped}`);
     const { edge } = outcome;
@@ -58,13 +55,13 @@ describe.if(Boolean(caddy) || isCI)("bun run start with Caddy", () => {
   it("steps aside when its port is taken (auto), refuses to (caddy), and never starts when off", async () => {
     const taken = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
     try {
-      const settings = { ...config({}), CADDY_HTTPS_PORT: taken.port ?? 0 };
+      const settings = { ...(await config({})), CADDY_HTTPS_PORT: taken.port ?? 0 };
       const auto = await startEdge({ ...settings, PLATFORM_EDGE: "auto" }, gateway.port ?? 0, dir);
       expect(auto).toEqual({ skipped: expect.stringContaining(`port ${taken.port} is taken`) });
       await expect(
         startEdge({ ...settings, PLATFORM_EDGE: "caddy" }, gateway.port ?? 0, dir),
       ).rejects.toThrow("PLATFORM_EDGE=caddy");
-      expect(await startEdge(config({ PLATFORM_EDGE: "off" }), gateway.port ?? 0, dir)).toEqual({
+      expect(await startEdge(await config({ PLATFORM_EDGE: "off" }), gateway.port ?? 0, dir)).toEqual({
         skipped: "PLATFORM_EDGE=off",
       });
     } finally {
@@ -73,15 +70,15 @@ describe.if(Boolean(caddy) || isCI)("bun run start with Caddy", () => {
   });
 
   it("`bun run start` prints the HTTPS URL and serves the platform through it", async () => {
-    const https = freePort();
+    const https = await freePort();
     const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir };
     for (const name of ["GATEWAY", "AUTH", "PAYMENTS", "ADMIN", "PROFILE"])
-      env[`${name}_PORT`] = String(freePort());
+      env[`${name}_PORT`] = String(await freePort());
     Object.assign(env, {
       LOG_LEVEL: "warn",
       PLATFORM_EDGE: "caddy",
       CADDY_HTTPS_PORT: String(https),
-      CADDY_HTTP_PORT: String(freePort()),
+      CADDY_HTTP_PORT: String(await freePort()),
     });
     const cwd = join(dir, "platform");
     mkdirSync(cwd);

@@ -6,26 +6,19 @@ import { afterAll, describe, expect, it } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isCI, realServer } from "@payments/testing";
+import { freePort, isCI, realServer } from "@payments/testing";
 
 const root = new URL("..", import.meta.url).pathname;
 const SERVICES = ["GATEWAY", "AUTH", "PAYMENTS", "ADMIN", "PROFILE"];
 
-function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
-}
-
 /** Environment of a machine with nothing configured, plus fresh ports. */
-function baseEnv(): Record<string, string> {
+async function baseEnv(): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined || k.endsWith("_URL") || k.endsWith("_PORT")) continue;
     env[k] = v;
   }
-  for (const s of SERVICES) env[`${s}_PORT`] = String(freePort());
+  for (const s of SERVICES) env[`${s}_PORT`] = String(await freePort());
   env.LOG_LEVEL = "warn";
   // Caddy in front is scripts/caddy.test.ts's subject; here the gateway alone.
   env.PLATFORM_EDGE = "off";
@@ -64,7 +57,7 @@ describe("bun run start (embedded default)", () => {
   afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
   it("serves /health/ready and /metrics on the gateway, prints one URL, and stops cleanly on SIGTERM", async () => {
-    const env = baseEnv();
+    const env = await baseEnv();
     const { proc, banner, gateway } = await startPlatform(env, cwd);
     try {
       expect(banner).toContain(`http://localhost:${env.GATEWAY_PORT}`);
@@ -92,7 +85,7 @@ describe.if(Boolean(redisUrl && rabbitmqUrl) || isCI)(
     afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
     it("uses Redis and RabbitMQ when their URLs are set", async () => {
-      const env = { ...baseEnv(), REDIS_URL: String(redisUrl), RABBITMQ_URL: String(rabbitmqUrl) };
+      const env = { ...(await baseEnv()), REDIS_URL: String(redisUrl), RABBITMQ_URL: String(rabbitmqUrl) };
       const { proc, banner, gateway } = await startPlatform(env, cwd);
       try {
         expect(banner).toContain("event bus: RabbitMQ");

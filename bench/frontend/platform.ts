@@ -2,19 +2,10 @@
  * The platform for the frontend benchmark: `scripts/start.ts` on the embedded default in a scratch dir with
  * fresh ports; the gateway serves the built apps.
  */
-import { createServer } from "node:net";
+import { freePort } from "@payments/testing";
 import { platformBaseEnv } from "./config.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** Starts it; resolves once it prints that it is up. */
 export async function startPlatform(cwd: string): Promise<{ origin: string; stop(): Promise<void> }> {

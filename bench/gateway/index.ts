@@ -11,9 +11,9 @@
  * `BENCH_PROFILE=1` also writes the gateway's CPU profile (`bun --cpu-prof-md`) under bench/out/.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@payments/testing";
 import { atLeast, chartOf, writeFigures } from "../lib/figures.ts";
 import { benchEnv } from "./config.ts";
 
@@ -39,15 +39,6 @@ async function startServer(args: string[], bunFlags: string[] = []): Promise<Sta
   const { value } = await reader.read();
   reader.releaseLock();
   return { ...(JSON.parse(new TextDecoder().decode(value)) as Omit<Started, "proc">), proc };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 const TICKS = Number(Bun.spawnSync(["getconf", "CLK_TCK"]).stdout.toString().trim()) || 100;

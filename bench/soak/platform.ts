@@ -4,19 +4,10 @@
  * ports of its own. All of the soak's load comes from one address, so the gateway's per-IP and per-user
  * limits are raised: the soak measures memory under steady traffic, not the rate limiter's refusals.
  */
-import { createServer } from "node:net";
+import { freePort } from "@payments/testing";
 
 const root = new URL("../..", import.meta.url).pathname;
 const UP = "Payments platform is up";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** A running platform. */
 export interface Platform {

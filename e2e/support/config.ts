@@ -6,9 +6,9 @@
  */
 import { createHash, X509Certificate } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@payments/testing";
 
 /** Where the platform under test is and who its admin is. */
 export interface E2eEnv {
@@ -48,18 +48,6 @@ const KEYS = {
 /** Admin seeded into the fresh auth database before the platform starts (`services/auth/src/seed.ts`). */
 const ADMIN_EMAIL = "e2e-admin@example.com";
 const ADMIN_PASSWORD = "e2e admin passphrase that is long enough";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Fills in any missing E2E_* variable (free ports, a scratch dir) and returns the result. */
 export async function prepareE2eEnv(): Promise<E2eEnv> {

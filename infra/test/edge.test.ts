@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { isCI } from "@payments/testing";
-import { freePort, root } from "./support/platform.ts";
+import { freePort, isCI } from "@payments/testing";
+import { root } from "./support/platform.ts";
 
 const caddy = Bun.which("caddy");
 if (!caddy && !isCI)
@@ -27,14 +27,16 @@ const FILES: Record<string, string> = {
 
 describe.if(Boolean(caddy) || isCI)("edge (frontends.Caddyfile)", () => {
   const dir = mkdtempSync(join(tmpdir(), "edge-"));
-  const ports = { plain: freePort(), https: freePort(), http: freePort(), health: freePort() };
+  const ports = { plain: 0, https: 0, http: 0, health: 0 };
   const gatewayHits: string[] = [];
   let gateway: ReturnType<typeof Bun.serve> | undefined;
   let proc: Bun.Subprocess | undefined;
-  const base = `http://127.0.0.1:${ports.plain}`;
+  let base = "";
 
   beforeAll(async () => {
     if (!caddy) throw new Error("caddy is required under CI (apt-get install caddy)");
+    for (const key of Object.keys(ports) as Array<keyof typeof ports>) ports[key] = await freePort();
+    base = `http://127.0.0.1:${ports.plain}`;
     for (const [file, body] of Object.entries(FILES)) {
       mkdirSync(dirname(join(dir, "srv", file)), { recursive: true });
       writeFileSync(join(dir, "srv", file), body);

@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase, type TestDatabase } from "@payments/testing";
+import { createTestDatabase, freePort, type TestDatabase } from "@payments/testing";
 
 /** Repository root. */
 export const root = new URL("../../../", import.meta.url).pathname;
@@ -23,14 +23,6 @@ export function serviceDirs(): string[] {
   return readdirSync(join(root, "services"))
     .filter((name) => existsSync(join(root, "services", name, "package.json")))
     .sort();
-}
-
-/** A port nothing listens on right now. */
-export function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
 }
 
 async function rabbitmqctl(...args: string[]): Promise<void> {
@@ -87,7 +79,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const env: Record<string, string> = { ...cleanEnv(), LOG_LEVEL: "warn", PLATFORM_EDGE: "off", ...opts.env };
   const cleanups: Array<() => Promise<void>> = [async () => rmSync(cwd, { recursive: true, force: true })];
   const names = serviceNames();
-  for (const name of names) env[`${name.toUpperCase()}_PORT`] = String(freePort());
+  for (const name of names) env[`${name.toUpperCase()}_PORT`] = String(await freePort());
   if (opts.postgresUrl) {
     for (const name of names.filter((n) => n !== "gateway")) {
       const db: TestDatabase = await createTestDatabase(opts.postgresUrl, `infra_${name}`);

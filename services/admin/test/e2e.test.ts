@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { openDatabase } from "@payments/db";
 import { createSharedInfra, type RunningService, type ServiceDefinition } from "@payments/platform";
 import { createLogger, createShutdown, type Shutdown } from "@payments/service-kit";
-import { createTestDatabase, type TestDatabase } from "@payments/testing";
+import { createTestDatabase, freePort, type TestDatabase } from "@payments/testing";
 import { sql } from "drizzle-orm";
 import type { DashboardView } from "../src/actions/dashboard.ts";
 import { postgresUrl, redisUrl, traceparent } from "./support.ts";
@@ -21,13 +21,6 @@ const SERVICES = ["auth", "payments", "admin", "profile", "gateway"] as const;
 const DATABASES = ["auth", "payments", "admin", "profile"] as const;
 const ADMIN = { email: "e2e-admin@example.test", password: "a long e2e admin passphrase 42" };
 const PASSWORD = "correct horse battery staple 42";
-
-function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
-}
 
 async function eventually<T>(
   what: string,
@@ -79,7 +72,7 @@ beforeAll(async () => {
     if (db.url) env[`${key}_DATABASE_URL`] = db.url;
     else env[`${key}_DATA_DIR`] = db.dataDir;
   }
-  for (const name of SERVICES) env[`${name.toUpperCase()}_PORT`] = String(freePort());
+  for (const name of SERVICES) env[`${name.toUpperCase()}_PORT`] = String(await freePort());
   Object.assign(env, {
     PAYMENTS_SIMULATOR_LATENCY_MS: "5",
     PAYMENTS_SIMULATOR_HANG_MS: "300",

@@ -2,19 +2,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestIssuer, type TestIssuer } from "@payments/auth-verify/testing";
 import { createSharedInfra, type RunningService, type SharedInfra } from "@payments/platform";
 import { createLogger, createShutdown, type Shutdown } from "@payments/service-kit";
-import { createTestDatabase, type TestDatabase } from "@payments/testing";
+import { createTestDatabase, freePort, type TestDatabase } from "@payments/testing";
 import { adminEnv } from "../src/config.ts";
 import { DEFAULT_SYSTEM_CONFIG } from "../src/domain/system-config.ts";
 import { startAdmin } from "../src/server.ts";
 import { adapters, makeEvent, postgresUrl, redisUrl, traceparent } from "./support.ts";
-
-/** A free TCP port (taken from the OS, then released). */
-function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
-}
 
 let shutdown: Shutdown;
 let infra: SharedInfra;
@@ -33,7 +25,7 @@ beforeAll(async () => {
   jwks = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => Response.json(issuer.jwks) });
   fresh = postgresUrl ? await createTestDatabase(postgresUrl, "admin_server") : undefined;
   const config = adminEnv.parse({
-    ADMIN_PORT: String(freePort()),
+    ADMIN_PORT: String(await freePort()),
     ADMIN_DATABASE_URL: fresh?.url,
     ADMIN_DATA_DIR: "memory://",
     AUTH_JWKS_URL: `http://127.0.0.1:${jwks.port}/.well-known/jwks.json`,

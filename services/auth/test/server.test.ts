@@ -3,18 +3,10 @@ import { createJwtVerifier } from "@payments/auth-verify";
 import type { EventEnvelope } from "@payments/contracts";
 import { createSharedInfra, type RunningService, type SharedInfra } from "@payments/platform";
 import { createLogger, createShutdown, type Shutdown } from "@payments/service-kit";
-import { createTestDatabase, type TestDatabase } from "@payments/testing";
+import { createTestDatabase, freePort, type TestDatabase } from "@payments/testing";
 import { authEnv } from "../src/config.ts";
 import { startAuth } from "../src/server.ts";
 import { adapters, GOOD_PASSWORD, ORIGIN, postgresUrl, redisUrl, uniqueEmail } from "./support.ts";
-
-/** A free TCP port (taken from the OS, then released). */
-function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
-}
 
 let shutdown: Shutdown;
 let infra: SharedInfra;
@@ -32,7 +24,7 @@ beforeAll(async () => {
   });
   fresh = postgresUrl ? await createTestDatabase(postgresUrl, "auth_server") : undefined;
   const config = authEnv.parse({
-    AUTH_PORT: String(freePort()),
+    AUTH_PORT: String(await freePort()),
     AUTH_DATABASE_URL: fresh?.url,
     AUTH_DATA_DIR: "memory://",
     LOG_LEVEL: "silent",

@@ -14,7 +14,7 @@ import { createEvent } from "@payments/contracts";
 import { sampleEventData } from "@payments/contracts/testing";
 import { createInProcessBus } from "@payments/events";
 import { createLogger } from "@payments/service-kit";
-import { isCI } from "@payments/testing";
+import { freePort, isCI } from "@payments/testing";
 import { WS_PROTOCOL } from "../src/routes/realtime.ts";
 import { collect, opened, testKeys } from "./support.ts";
 import { startTestGateway, user } from "./ws-support.ts";
@@ -54,19 +54,13 @@ describe.if(Boolean(caddy) || isCI)("through Caddy over HTTPS (root Caddyfile)",
   let base = "";
   let origin = "";
 
-  const freePort = () => {
-    const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-    const port = probe.port ?? 0;
-    probe.stop(true);
-    return port;
-  };
   const get = (path: string, init: RequestInit = {}) =>
     fetch(`${base}${path}`, { ...init, tls: { ca }, decompress: false });
 
   beforeAll(async () => {
     if (!caddy) throw new Error("caddy is required under CI (apt-get install caddy)");
-    ports.https = freePort();
-    ports.http = freePort();
+    ports.https = await freePort();
+    ports.http = await freePort();
     origin = `https://localhost:${ports.https}`;
     base = origin;
     const files: Record<string, string> = {

@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { createTestDatabase, isCI, realServer, type TestDatabase } from "@payments/testing";
-import { freePort, privateVhost, root } from "../../../infra/test/support/platform.ts";
+import { createTestDatabase, freePort, isCI, realServer, type TestDatabase } from "@payments/testing";
+import { privateVhost, root } from "../../../infra/test/support/platform.ts";
 import { CLOSE_SESSION_REVOKED } from "../src/realtime/hub.ts";
 import { closed, collect, opened } from "./support.ts";
 
@@ -31,7 +31,7 @@ describe.if(Boolean(postgresUrl && rabbitmqUrl && redisUrl) || isCI)("two gatewa
 
   /** Starts `services/<name>/src/server.ts` alone and waits for its readiness route. */
   async function startService(name: string, env: Record<string, string>): Promise<string> {
-    const port = freePort();
+    const port = await freePort();
     const child = Bun.spawn(["bun", join(root, `services/${name}/src/server.ts`)], {
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",

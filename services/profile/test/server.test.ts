@@ -3,18 +3,10 @@ import { createTestIssuer, type TestIssuer } from "@payments/auth-verify/testing
 import type { EventEnvelope } from "@payments/contracts";
 import { createSharedInfra, type RunningService, type SharedInfra } from "@payments/platform";
 import { createLogger, createShutdown, type Shutdown } from "@payments/service-kit";
-import { createTestDatabase, type TestDatabase } from "@payments/testing";
+import { createTestDatabase, freePort, type TestDatabase } from "@payments/testing";
 import { profileEnv } from "../src/config.ts";
 import { startProfile } from "../src/server.ts";
 import { accountEvent, adapters, postgresUrl, redisUrl, userSnapshot } from "./support.ts";
-
-/** A free TCP port (taken from the OS, then released). */
-function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port ?? 0;
-  probe.stop(true);
-  return port;
-}
 
 let shutdown: Shutdown;
 let infra: SharedInfra;
@@ -36,7 +28,7 @@ beforeAll(async () => {
   jwks = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => Response.json(issuer.jwks) });
   fresh = postgresUrl ? await createTestDatabase(postgresUrl, "profile_server") : undefined;
   const config = profileEnv.parse({
-    PROFILE_PORT: String(freePort()),
+    PROFILE_PORT: String(await freePort()),
     PROFILE_DATABASE_URL: fresh?.url,
     PROFILE_DATA_DIR: "memory://",
     AUTH_JWKS_URL: `http://127.0.0.1:${jwks.port}/.well-known/jwks.json`,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
-import { createTestDatabase, realServer, type TestDatabase } from "@payments/testing";
+import { createTestDatabase, freePort, realServer, type TestDatabase } from "@payments/testing";
 import { eq, sql } from "drizzle-orm";
 import { notes } from "../../test-fixtures/schema.ts";
 import { openDatabase } from "./database.ts";
@@ -28,16 +28,6 @@ function open(url: string, logger = captureLogger().logger): Promise<FixtureHand
 async function appliedMigrations(handle: FixtureHandle): Promise<number> {
   const rows = await handle.db.select({ n: sql<number>`count(*)::int` }).from(drizzleMigrations);
   return rows[0]?.n ?? -1;
-}
-
-/** A port nothing listens on (taken from the OS, then released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no TCP address");
-  return address.port;
 }
 
 /** A plain TCP forwarder: Postgres "appears" on `port` when it starts, without touching the shared server. */
