@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@payments/testing";
 import { atLeast, chartOf, writeFigures } from "../lib/figures.ts";
+import { hasWrk, parseWrk } from "../lib/wrk.ts";
 import { benchEnv } from "./config.ts";
 
 const here = new URL(".", import.meta.url).pathname;
@@ -48,13 +49,6 @@ function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / TICKS;
-}
-
-function toMs(value: string | undefined): number {
-  const m = /^([\d.]+)(us|ms|s)$/.exec(value ?? "");
-  if (!m) return Number.NaN;
-  const n = Number(m[1]);
-  return m[2] === "us" ? n / 1000 : m[2] === "s" ? n * 1000 : n;
 }
 
 interface Measured {
@@ -104,8 +98,7 @@ function wrk(
     ...header,
     url,
   ]).stdout.toString();
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const { requests, non2xx, seconds: ran, p50Ms, p99Ms } = parseWrk(out);
   if (requests === 0 || non2xx > 0)
     throw new Error(`wrk ${url}: ${requests} requests, ${non2xx} not 2xx\n${out}`);
   const cpu = Object.fromEntries(
@@ -113,14 +106,14 @@ function wrk(
   );
   return {
     requests,
-    seconds: requests / Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 1),
-    p50: toMs(/\s50%\s+([\d.]+\w+)/.exec(out)?.[1]),
-    p99: toMs(/\s99%\s+([\d.]+\w+)/.exec(out)?.[1]),
+    seconds: ran,
+    p50: p50Ms,
+    p99: p99Ms,
     cpu,
   };
 }
 
-if (!Bun.which("wrk")) {
+if (!hasWrk()) {
   console.log(
     "wrk is not installed: `apt-get install -y wrk` (Debian), then run again. Nothing was measured.",
   );
