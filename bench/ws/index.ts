@@ -5,8 +5,10 @@
  * room, which every socket is in. Two loads: single broadcasts 500 ms apart (each measured on its own: the
  * target's "broadcast p99"), and a burst 50 ms apart (200,000 deliveries/s asked of the machine at 10,000
  * sockets: a throughput stress). Reports delivery latency (publish → client, merged over the client
- * processes), deliveries/s, CPU seconds of gateway and clients during delivery, and the gateway's RSS idle,
- * with the sockets open, and at its peak. Load generator and gateway share the machine's two cores.
+ * processes), deliveries/s, the gateway's own fan-out time per event (publish → the last socket's bytes
+ * handed to the kernel: when it is close to the p99, the latency is the gateway's, not the clients'), CPU
+ * seconds of gateway and clients during delivery, and the gateway's RSS idle, with the sockets open, and at
+ * its peak. Load generator and gateway share the machine's two cores.
  * Run: `flock /tmp/bench.lock bun bench/ws/index.ts` (or `bun run bench ws`).
  */
 import { readFileSync } from "node:fs";
@@ -124,7 +126,10 @@ async function run(c: (typeof CASES)[number], files: number): Promise<string> {
       for (const [i, pid] of pids.entries()) cpuAfter[i] = cpuSeconds(pid) ?? cpuAfter[i] ?? 0;
     }, 50);
     const started = performance.now();
-    await fetch(`http://127.0.0.1:${port}/bench/dispatch?n=${c.events}&gapMs=${c.gapMs}`, { method: "POST" });
+    const dispatched = await fetch(`http://127.0.0.1:${port}/bench/dispatch?n=${c.events}&gapMs=${c.gapMs}`, {
+      method: "POST",
+    });
+    const fanOuts = ((await dispatched.json()) as number[]).sort((a, b) => a - b);
     const all = await Promise.all(results).finally(() => clearInterval(sampler));
     const seconds = (performance.now() - started) / 1000;
     const after = await stats();
@@ -154,6 +159,7 @@ async function run(c: (typeof CASES)[number], files: number): Promise<string> {
       percentile(latencies, 50).toFixed(0),
       percentile(latencies, 99).toFixed(0),
       (latencies.at(-1) ?? Number.NaN).toFixed(0),
+      `${percentile(fanOuts, 50).toFixed(0)} / ${(fanOuts.at(-1) ?? Number.NaN).toFixed(0)}`,
       `${(used[0] ?? 0).toFixed(1)} / ${used
         .slice(1)
         .reduce((a, b) => a + b, 0)
@@ -179,9 +185,9 @@ console.log(
 console.log("Targets at 10,000 sockets: broadcast p99 ≤ 200 ms, gateway RSS ≤ 200 MB.\n");
 console.log(
   "| sockets | events × gap | open (client processes) | delivered | deliveries/s | p50 ms | p99 ms | max ms | " +
-    "CPU s gateway / clients | gateway RSS idle | with sockets | peak |",
+    "gateway fan-out ms median / max | CPU s gateway / clients | gateway RSS idle | with sockets | peak |",
 );
-console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 for (const c of CASES) {
   if (c.sockets + 100 > files) {
     console.log(`| ${c.sockets.toLocaleString("en")} | not run: open-file limit ${files} |`);

@@ -4,8 +4,8 @@
  * Bun.serve, in its own process so its memory can be measured alone. Usage: `bun server.ts [origin]`.
  * Bench-only routes, loopback only: `POST /bench/tickets?n=` issues n tickets (customers, each its own
  * user), `POST /bench/dispatch?n=&gapMs=` relays that many `config.updated` events (room `broadcast`: every
- * socket) the way the event bridge does, `GET /bench/stats` reports RSS, peak RSS and open sockets. Prints
- * its port, then serves until killed.
+ * socket) the way the event bridge does and answers with each one's fan-out time in the gateway (ms),
+ * `GET /bench/stats` reports RSS, peak RSS and open sockets. Prints its port, then serves until killed.
  */
 import { readFileSync } from "node:fs";
 import { createJwtVerifier } from "@payments/auth-verify";
@@ -63,13 +63,19 @@ async function benchRoute(url: URL): Promise<Response | undefined> {
   }
   if (url.pathname === "/bench/dispatch") {
     const gapMs = Number(url.searchParams.get("gapMs") ?? 0);
+    const fanOuts: Promise<number>[] = [];
     for (let i = 0; i < n; i++) {
       // `occurred_at` (now, ms precision) is the send time the clients measure delivery latency from.
       const data = sampleEventData("config.updated");
+      const started = performance.now();
       hub.dispatch(createEvent({ type: "config.updated", producer: "bench", subject: "config", data }));
+      // Bun queues a publish and writes it to every subscriber's socket when the event loop next turns; a
+      // 0 ms timer fires after that, so this is the gateway's own share of the delivery latency (publish →
+      // the last socket's bytes handed to the kernel), whatever the clients' processes do with them.
+      fanOuts.push(new Promise((resolve) => setTimeout(() => resolve(performance.now() - started), 0)));
       if (gapMs > 0) await Bun.sleep(gapMs);
     }
-    return new Response("ok");
+    return Response.json(await Promise.all(fanOuts));
   }
   if (url.pathname === "/bench/stats") {
     return Response.json({ rss: process.memoryUsage().rss, peakRss: peakRss(), sockets: hub.openSockets() });

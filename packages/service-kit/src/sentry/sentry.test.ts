@@ -109,6 +109,17 @@ describe("Sentry reporting (local envelope receiver, no network)", () => {
     expect(isSentryEnabled()).toBe(false);
   });
 
+  test("without a DSN the SDK is not even loaded (it alone is ~20 MB of resident memory)", () => {
+    // A fresh process: this test file imports the SDK itself.
+    const kit = new URL("../index.ts", import.meta.url).pathname;
+    const script = `const kit = await import(${JSON.stringify(kit)});
+      kit.initSentry({ service: "payments", environment: "test" });
+      console.log(Object.keys(require.cache).filter((path) => path.includes("/@sentry/")).length);`;
+    const run = Bun.spawnSync([process.execPath, "-e", script]);
+    expect(run.stderr.toString()).toBe("");
+    expect(run.stdout.toString().trim()).toBe("0");
+  });
+
   test("a 5xx is reported with its request, and no secret reaches the receiver", async () => {
     initSentry({
       dsn: `http://public@127.0.0.1:${receiver.port}/1`,
