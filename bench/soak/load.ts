@@ -20,7 +20,12 @@ interface User {
   id: string;
   email: string;
   token: string;
+  /** When `token` was issued (ms): it lives AUTH_ACCESS_TOKEN_TTL_SECONDS (10 min by default). */
+  tokenAt: number;
 }
+
+/** Signs in again before the access token can expire, as a browser's session would refresh it. */
+const TOKEN_RENEW_MS = 8 * 60_000;
 
 async function call(
   kind: string,
@@ -66,7 +71,21 @@ async function register(role: "customer" | "vendor"): Promise<User | undefined> 
   });
   const id = field(res.json, "user", "id");
   const token = field(res.json, "access_token");
-  return id && token ? { id, email, token } : undefined;
+  return id && token ? { id, email, token, tokenAt: Date.now() } : undefined;
+}
+
+async function login(user: User): Promise<void> {
+  const res = await call("login", "POST", "/api/auth/login", {
+    body: { email: user.email, password: PASSWORD },
+  });
+  const token = field(res.json, "access_token");
+  if (token) Object.assign(user, { token, tokenAt: Date.now() });
+}
+
+/** The user's token, renewed first when it is close to expiring. */
+async function tokenOf(user: User): Promise<string> {
+  if (Date.now() - user.tokenAt > TOKEN_RENEW_MS) await login(user);
+  return user.token;
 }
 
 const pick = <T>(list: T[]): T | undefined => list[Math.floor(Math.random() * list.length)];
@@ -112,7 +131,7 @@ let wsFailed = 0;
 const sockets: WebSocket[] = [];
 
 async function openSocket(owner: User): Promise<void> {
-  const res = await call("ws ticket", "POST", "/api/realtime/ticket", { token: owner.token });
+  const res = await call("ws ticket", "POST", "/api/realtime/ticket", { token: await tokenOf(owner) });
   const ticket = field(res.json, "ticket");
   if (!ticket) {
     wsFailed++;
@@ -144,7 +163,7 @@ await Promise.all([
     const vendor = pick(vendors);
     if (!customer || !vendor) return;
     const res = await call("create payment", "POST", "/api/payments", {
-      token: customer.token,
+      token: await tokenOf(customer),
       body: { payee_id: vendor.id, amount: 100 + Math.floor(Math.random() * 5000), currency: "usd" },
       headers: { "idempotency-key": randomUUID() },
     });
@@ -156,16 +175,13 @@ await Promise.all([
     const target = pick(payments);
     if (!target) return;
     if (Math.random() < 0.2)
-      await call("list payments", "GET", "/api/payments?limit=20", { token: target.owner.token });
-    else await call("read payment", "GET", `/api/payments/${target.id}`, { token: target.owner.token });
+      await call("list payments", "GET", "/api/payments?limit=20", { token: await tokenOf(target.owner) });
+    else
+      await call("read payment", "GET", `/api/payments/${target.id}`, { token: await tokenOf(target.owner) });
   }),
   paced(spec.loginEverySeconds * 1000, async () => {
     const customer = pick(customers);
-    if (!customer) return;
-    const res = await call("login", "POST", "/api/auth/login", {
-      body: { email: customer.email, password: PASSWORD },
-    });
-    customer.token = field(res.json, "access_token") ?? customer.token;
+    if (customer) await login(customer);
   }),
   paced(spec.registerEverySeconds * 1000, async () => {
     if (customers.length >= MAX_CUSTOMERS) return;

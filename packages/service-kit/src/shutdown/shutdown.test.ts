@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { createLogCapture } from "../logging/capture.ts";
 import { createLogger } from "../logging/logging.ts";
-import { createShutdown } from "./shutdown.ts";
+import { createShutdown, serve } from "./shutdown.ts";
 
 function setup(timeoutMs?: number) {
   const capture = createLogCapture();
@@ -117,4 +117,45 @@ describe("serve + SIGTERM", () => {
       child.kill("SIGKILL");
     }
   });
+});
+
+describe("serve: keep-alive", () => {
+  // Bun.serve's default would close this connection after 10 s idle; a caller's pool (Bun's fetch keeps
+  // connections 5 minutes) could then send a POST into the closing socket and get a reset instead of an answer.
+  test("a connection idle for longer than Bun's 10 s default still carries the next request", async () => {
+    const { shutdown } = setup();
+    const logger = createLogger({ service: "s", level: "silent" });
+    const app = { fetch: (req: Request) => new Response(`${req.method} ok`) };
+    const server = serve({ app, port: 0, hostname: "127.0.0.1", shutdown, logger });
+    let received = "";
+    let closed = false;
+    const socket = await Bun.connect({
+      hostname: "127.0.0.1",
+      port: server.port ?? 0,
+      socket: {
+        data(_s, chunk) {
+          received += chunk.toString();
+        },
+        close() {
+          closed = true;
+        },
+      },
+    });
+    const request = (method: string) =>
+      socket.write(`${method} / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n`);
+    try {
+      request("GET");
+      while (!received.includes("GET ok")) await Bun.sleep(10);
+      // Bun closes idle connections on a coarse timer: its 10 s default closes this one after 12–14 s.
+      await Bun.sleep(15_000);
+      expect(closed).toBe(false);
+      request("POST");
+      const deadline = Date.now() + 2_000;
+      while (!received.includes("POST ok") && Date.now() < deadline) await Bun.sleep(10);
+      expect(received).toContain("POST ok");
+    } finally {
+      socket.end();
+      await shutdown.run("test done");
+    }
+  }, 25_000);
 });

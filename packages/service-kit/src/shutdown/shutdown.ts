@@ -103,6 +103,14 @@ export interface ServeOptions<WebSocketData> {
 }
 
 /**
+ * How long an idle keep-alive connection stays open (Bun.serve's maximum; its default is 10 s). The callers
+ * keep idle connections longer than 10 s — Bun's fetch pool (the gateway) for 5 minutes without reading any
+ * Keep-Alive hint, Caddy for 2 — and a POST sent on a connection the server is closing at that moment fails
+ * with a reset that fetch retries only for GETs: the client saw a 502 for a request that never arrived.
+ */
+export const KEEP_ALIVE_IDLE_SECONDS = 255;
+
+/**
  * Starts `Bun.serve` for the app and registers, as the first step of shutdown, `server.stop()`: the
  * listener closes at once (new connections are refused) and the promise resolves when in-flight requests
  * have completed, before pools and buses they use are closed.
@@ -113,12 +121,14 @@ export function serve<WebSocketData = undefined>(opts: ServeOptions<WebSocketDat
     ? Bun.serve<WebSocketData>({
         port: opts.port,
         hostname,
+        idleTimeout: KEEP_ALIVE_IDLE_SECONDS,
         fetch: (request, server) => opts.app.fetch(request, server),
         websocket: opts.websocket,
       })
     : Bun.serve<WebSocketData>({
         port: opts.port,
         hostname,
+        idleTimeout: KEEP_ALIVE_IDLE_SECONDS,
         // Without a WebSocket handler nothing is upgraded, so an app answering `undefined` is a bug: 500.
         fetch: async (request, server) =>
           (await opts.app.fetch(request, server)) ?? new Response(null, { status: 500 }),
