@@ -20,6 +20,18 @@ export interface LoadSpec {
 }
 
 /** Running counts of one kind of request. */
+/** The soak's steady load (the run's length is added by `run.ts`). */
+export const SOAK_LOAD = {
+  customers: 16,
+  vendors: 4,
+  createsPerSecond: 8,
+  readsPerSecond: 16,
+  loginEverySeconds: 5,
+  registerEverySeconds: 30,
+  sockets: 8,
+  reconnectEverySeconds: 20,
+} as const satisfies Omit<LoadSpec, "api" | "ca" | "gateway" | "origin" | "durationMs">;
+
 export interface Stats {
   latencies: number[];
   statuses: Record<number, number>;

@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { renderSvg } from "../lib/charts.ts";
 import { type Sample, summarize } from "./analysis.ts";
+import { SOAK_LOAD } from "./load-stats.ts";
 import { rssChartSpec, soakMarkdown } from "./report.ts";
 
 const samples: Sample[] = [0, 60, 120, 180].flatMap((t) => [
@@ -25,17 +26,7 @@ test("the report has a row per process with its drift and the load table", () =>
     cores: 2,
     realServers: [],
     entry: "Caddy (HTTPS)",
-    load: {
-      durationMs: 180_000,
-      customers: 16,
-      vendors: 4,
-      createsPerSecond: 8,
-      readsPerSecond: 16,
-      loginEverySeconds: 5,
-      registerEverySeconds: 30,
-      sockets: 8,
-      reconnectEverySeconds: 20,
-    },
+    load: { durationMs: 180_000, ...SOAK_LOAD },
     processes: summarize(samples, 60),
     summary: {
       type: "done",
