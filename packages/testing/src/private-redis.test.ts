@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,7 +33,10 @@ async function client(url: string): Promise<Redis> {
 describe("freePort", () => {
   test("gives a port that can be listened on", async () => {
     const port = await freePort();
+    // Below the kernel's ephemeral range, where outgoing connections could take it before it is bound.
+    const [ephemeralLow] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/);
     expect(port).toBeGreaterThan(0);
+    expect(port).toBeLessThan(Number(ephemeralLow));
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
