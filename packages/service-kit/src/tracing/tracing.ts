@@ -110,9 +110,12 @@ const carrierGetter: TextMapGetter<Record<string, string | undefined> | Headers>
   },
 };
 
-/** Writes `traceparent` (and `tracestate`) of the active span into outgoing headers. */
-export function injectTraceparent(headers: Record<string, string> | Headers): void {
-  propagation.inject(context.active(), headers, headerSetter);
+/** Writes `traceparent` (and `tracestate`) of the span in `from` (default: the active one) into outgoing headers. */
+export function injectTraceparent(
+  headers: Record<string, string> | Headers,
+  from: Context = context.active(),
+): void {
+  propagation.inject(from, headers, headerSetter);
 }
 
 /**

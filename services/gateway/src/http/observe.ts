@@ -1,26 +1,21 @@
 import {
   type Context,
   context,
-  propagation,
-  ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
-  type TextMapGetter,
-  type TextMapSetter,
   type Tracer,
   trace,
 } from "@opentelemetry/api";
-import { accessLogger, type Logger, requestIdFor, runWithRequestId } from "@payments/service-kit";
+import {
+  accessLogger,
+  extractContext,
+  injectTraceparent,
+  type Logger,
+  requestIdFor,
+  runWithRequestId,
+} from "@payments/service-kit";
 import type { Counter, Histogram, Registry } from "prom-client";
-
-const headerGetter: TextMapGetter<Headers> = {
-  keys: (headers) => [...headers.keys()],
-  get: (headers, key) => headers.get(key) ?? undefined,
-};
-const headerSetter: TextMapSetter<Headers> = {
-  set: (headers, key, value) => headers.set(key, value),
-};
 
 type HttpLabels = "method" | "status" | "ok" | "route";
 
@@ -79,7 +74,7 @@ export function observeProxied(opts: ObserveOptions): (request: Request, path: s
     const started = performance.now();
     const method = request.method;
     const requestId = requestIdFor(request.headers.get("x-request-id"));
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers, headerGetter);
+    const parent = extractContext(request.headers);
     const span: Span = tracer.startSpan(
       `${method} ${route}`,
       {
@@ -97,7 +92,7 @@ export function observeProxied(opts: ObserveOptions): (request: Request, path: s
     const within = <T>(fn: () => T): T => runWithRequestId(requestId, () => context.with(active, fn));
     return {
       requestId,
-      propagate: (headers) => propagation.inject(active, headers, headerSetter),
+      propagate: (headers) => injectTraceparent(headers, active),
       within,
       end(status, error) {
         span.setAttribute("http.response.status_code", status);
