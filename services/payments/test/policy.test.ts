@@ -1,7 +1,15 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { createEvent, type EventEnvelope, newId, type PublicConfig } from "@payments/contracts";
-import { createLogger } from "@payments/service-kit";
-import { adminConfigSource, createPolicyHolder, type PolicyHolder } from "../src/policy.ts";
+import { createInProcessBus, createRabbitBus, type EventBus, type Subscription } from "@payments/events";
+import { createLogger, Registry } from "@payments/service-kit";
+import { realServer } from "@payments/testing";
+import { followConfigUpdates } from "../src/events/handlers.ts";
+import {
+  adminConfigSource,
+  type ConfigSource,
+  createPolicyHolder,
+  type PolicyHolder,
+} from "../src/policy.ts";
 import {
   adapters,
   createHarness,
@@ -26,6 +34,20 @@ function config(version: number, currencies: string[], usdMax = 1_000_000): Publ
     },
   };
 }
+
+/** What admin announces after storing configuration `version`. */
+const updated = (version: number): EventEnvelope =>
+  createEvent({
+    type: "config.updated",
+    producer: "admin",
+    subject: "system_config",
+    data: {
+      version,
+      keys: ["supported_currencies", "payment_limits"],
+      updated_by: newId("usr"),
+      updated_at: new Date().toISOString(),
+    },
+  });
 
 const until = async (done: () => boolean, ms = 5_000) => {
   const end = Date.now() + ms;
@@ -157,18 +179,6 @@ describe(`config.updated changes what POST / accepts, without restart (${adapter
       key: newKey(),
       json: { payee_id: vendor.id, amount, currency },
     });
-  const updated = (version: number): EventEnvelope =>
-    createEvent({
-      type: "config.updated",
-      producer: "admin",
-      subject: "system_config",
-      data: {
-        version,
-        keys: ["supported_currencies", "payment_limits"],
-        updated_by: newId("usr"),
-        updated_at: new Date().toISOString(),
-      },
-    });
 
   test("start-up read admin's configuration", async () => {
     expect(policy.current().version).toBe(1);
@@ -211,3 +221,67 @@ describe(`config.updated changes what POST / accepts, without restart (${adapter
     expect((await create("eur", 1_000)).status).toBe(400);
   });
 });
+
+// Every payments replica keeps the policy in memory, so each must hear of every `config.updated` — not only the
+// one replica the shared `payments` queue would hand the event to. Two instances on one bus, both must follow.
+const rabbitUrl = realServer("rabbitmq");
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function twoInstancesOn(bus: EventBus, source: ConfigSource): Promise<PolicyHolder[]> {
+  const instances: PolicyHolder[] = [];
+  for (let i = 0; i < 2; i++) {
+    const policy = createPolicyHolder({ currencies: ["usd"], logger, source });
+    policy.refresh();
+    await policy.settled();
+    const subscription: Subscription = await followConfigUpdates({
+      bus,
+      policy,
+      instance: newId("evt").slice(4),
+    });
+    cleanups.push(async () => {
+      policy.stop();
+      await subscription.close();
+    });
+    instances.push(policy);
+  }
+  return instances;
+}
+
+const buses: Array<[string, (() => EventBus) | undefined]> = [
+  ["in-process bus", () => createInProcessBus({ logger, registry: new Registry() })],
+  [
+    "RabbitMQ",
+    rabbitUrl
+      ? () =>
+          createRabbitBus({
+            url: rabbitUrl,
+            logger,
+            registry: new Registry(),
+            // An exchange of this test's own: other suites share the broker.
+            exchange: `test.policy.${crypto.randomUUID().slice(0, 8)}`,
+            service: "payments-test",
+          })
+      : undefined,
+  ],
+];
+
+for (const [name, makeBus] of buses) {
+  describe.if(Boolean(makeBus))(`config.updated reaches every payments instance (${name})`, () => {
+    test("both instances adopt the new version", async () => {
+      const bus = (makeBus as () => EventBus)();
+      cleanups.push(() => bus.close());
+      let served = config(1, ["usd"]);
+      const [a, b] = await twoInstancesOn(bus, async () => served);
+      expect([a?.current().version, b?.current().version]).toEqual([1, 1]);
+
+      served = config(2, ["usd", "gbp"]);
+      await bus.publish(updated(2));
+      await until(() => a?.current().version === 2 && b?.current().version === 2, 10_000);
+      expect(a?.current().currencies).toEqual(["usd", "gbp"]);
+      expect(b?.refusal("gbp", 100)).toBeUndefined();
+    });
+  });
+}
