@@ -9,11 +9,10 @@ import { finishAtOnce, startProcessingAtOnce, stateFromCreated } from "../src/wo
 import {
   adapters,
   bodyOf,
-  createHarness,
   type Harness,
   type History,
+  harnessOnTestDb,
   newKey,
-  openTestDb,
   type TestUser,
 } from "./support.ts";
 
@@ -27,12 +26,7 @@ describe(`one-statement paths fall back without writing (${adapters})`, () => {
   const body = { payee_id: "", amount: 1999, currency: "usd" };
 
   beforeAll(async () => {
-    const testDb = await openTestDb();
-    h = await createHarness({ db: testDb.db });
-    close = async () => {
-      await h.close();
-      await testDb.close();
-    };
+    ({ h, close } = await harnessOnTestDb());
     customer = await h.user("customer");
     vendor = await h.user("vendor");
     body.payee_id = vendor.id;

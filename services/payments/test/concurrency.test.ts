@@ -5,15 +5,7 @@ import { afterCommit } from "../src/core.ts";
 import { payments, paymentTransitions } from "../src/db/schema.ts";
 import type { ApiPayment } from "../src/domain/views.ts";
 import { startProcessing } from "../src/worker/settle.ts";
-import {
-  adapters,
-  bodyOf,
-  createHarness,
-  type Harness,
-  newKey,
-  openTestDb,
-  type TestUser,
-} from "./support.ts";
+import { adapters, bodyOf, type Harness, harnessOnTestDb, newKey, type TestUser } from "./support.ts";
 
 let close: () => Promise<void>;
 let h: Harness;
@@ -21,12 +13,7 @@ let customer: TestUser;
 let vendor: TestUser;
 
 beforeAll(async () => {
-  const testDb = await openTestDb();
-  h = await createHarness({ db: testDb.db });
-  close = async () => {
-    await h.close();
-    await testDb.close();
-  };
+  ({ h, close } = await harnessOnTestDb());
   customer = await h.user("customer");
   vendor = await h.user("vendor");
 }, 60_000);

@@ -10,6 +10,7 @@ import {
   createHarness,
   errorOf,
   type Harness,
+  harnessOnTestDb,
   newKey,
   openTestDb,
   pendingOutbox,
@@ -47,12 +48,7 @@ describe(`consumed events (${adapters})`, () => {
   let customer: TestUser;
 
   beforeAll(async () => {
-    const testDb = await openTestDb();
-    h = await createHarness({ db: testDb.db });
-    close = async () => {
-      await h.close();
-      await testDb.close();
-    };
+    ({ h, close } = await harnessOnTestDb());
     customer = await h.user("customer");
   }, 60_000);
   afterAll(() => close());

@@ -3,12 +3,11 @@ import type { ApiPayment, ApiRefund } from "../src/domain/views.ts";
 import {
   adapters,
   bodyOf,
-  createHarness,
   errorOf,
   type Harness,
   type History,
+  harnessOnTestDb,
   newKey,
-  openTestDb,
   type Page,
   type TestUser,
 } from "./support.ts";
@@ -20,12 +19,7 @@ let vendor: TestUser;
 let admin: TestUser;
 
 beforeAll(async () => {
-  const testDb = await openTestDb();
-  h = await createHarness({ db: testDb.db });
-  close = async () => {
-    await h.close();
-    await testDb.close();
-  };
+  ({ h, close } = await harnessOnTestDb());
   customer = await h.user("customer");
   vendor = await h.user("vendor", { name: "Acme Books" });
   admin = await h.user("admin");

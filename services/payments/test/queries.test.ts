@@ -1,15 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parseExposition } from "@payments/service-kit/testing";
 import type { ApiPayment } from "../src/domain/views.ts";
-import {
-  adapters,
-  bodyOf,
-  createHarness,
-  type Harness,
-  newKey,
-  openTestDb,
-  type TestUser,
-} from "./support.ts";
+import { adapters, bodyOf, type Harness, harnessOnTestDb, newKey, type TestUser } from "./support.ts";
 
 interface Report {
   scope: string;
@@ -39,12 +31,7 @@ let vendor: TestUser;
 let admin: TestUser;
 
 beforeAll(async () => {
-  const testDb = await openTestDb();
-  h = await createHarness({ db: testDb.db });
-  close = async () => {
-    await h.close();
-    await testDb.close();
-  };
+  ({ h, close } = await harnessOnTestDb());
   customer = await h.user("customer");
   vendor = await h.user("vendor", { name: "Acme Books" });
   admin = await h.user("admin");

@@ -4,13 +4,12 @@ import type { ApiPayment } from "../src/domain/views.ts";
 import {
   adapters,
   bodyOf,
-  createHarness,
   createTokenMinter,
   errorOf,
   type Harness,
   type History,
+  harnessOnTestDb,
   newKey,
-  openTestDb,
   type Page,
   type TestUser,
 } from "./support.ts";
@@ -26,12 +25,7 @@ let pending: ApiPayment;
 let settled: ApiPayment;
 
 beforeAll(async () => {
-  const testDb = await openTestDb();
-  h = await createHarness({ db: testDb.db });
-  close = async () => {
-    await h.close();
-    await testDb.close();
-  };
+  ({ h, close } = await harnessOnTestDb());
   alice = await h.user("customer");
   mallory = await h.user("customer");
   vendor = await h.user("vendor");

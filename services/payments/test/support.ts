@@ -255,6 +255,21 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
   return harness;
 }
 
+/** A harness on a fresh test database; `close()` stops the harness, then drops the database. */
+export async function harnessOnTestDb(
+  opts: Omit<HarnessOptions, "db"> = {},
+): Promise<{ h: Harness; close(): Promise<void> }> {
+  const testDb = await openTestDb();
+  const h = await createHarness({ ...opts, db: testDb.db });
+  return {
+    h,
+    async close() {
+      await h.close();
+      await testDb.close();
+    },
+  };
+}
+
 /** Events still waiting in the outbox. */
 export async function pendingOutbox(db: PaymentsDb): Promise<number> {
   const rows = await db.select({ seq: outbox.seq }).from(outbox).where(isNull(outbox.publishedAt));

@@ -6,11 +6,10 @@ import type { ApiPayment } from "../src/domain/views.ts";
 import {
   adapters,
   bodyOf,
-  createHarness,
   errorOf,
   type Harness,
+  harnessOnTestDb,
   newKey,
-  openTestDb,
   type TestUser,
 } from "./support.ts";
 
@@ -23,12 +22,7 @@ let admin: TestUser;
 let retiredVendor: TestUser;
 
 beforeAll(async () => {
-  const testDb = await openTestDb();
-  h = await createHarness({ db: testDb.db });
-  close = async () => {
-    await h.close();
-    await testDb.close();
-  };
+  ({ h, close } = await harnessOnTestDb());
   customer = await h.user("customer");
   otherCustomer = await h.user("customer");
   vendor = await h.user("vendor");

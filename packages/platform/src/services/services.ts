@@ -19,7 +19,7 @@ export interface ServiceDefinition {
   /**
    * `env`: where the service reads its settings from instead of the process environment (its `config.ts`
    * reads that when `env` is undefined) — so a test can start several services in one process, each with
-   * its own settings, without touching `process.env`.
+   * its own settings, without changing the process's environment.
    */
   start(
     infra: SharedInfra,
