@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { freePort, isCI } from "@payments/testing";
+import { freePort, isCI, startTestCaddy, type TestCaddy } from "@payments/testing";
 import { root } from "./support/platform.ts";
 
 const caddy = Bun.which("caddy");
@@ -30,7 +30,7 @@ describe.if(Boolean(caddy) || isCI)("edge (frontends.Caddyfile)", () => {
   const ports = { plain: 0, https: 0, http: 0, health: 0 };
   const gatewayHits: string[] = [];
   let gateway: ReturnType<typeof Bun.serve> | undefined;
-  let proc: Bun.Subprocess | undefined;
+  let caddyServer: TestCaddy | undefined;
   let base = "";
 
   beforeAll(async () => {
@@ -56,44 +56,25 @@ describe.if(Boolean(caddy) || isCI)("edge (frontends.Caddyfile)", () => {
         },
       },
     });
-    proc = Bun.spawn(
-      [caddy, "run", "--adapter", "caddyfile", "--config", "infra/docker/frontends.Caddyfile"],
-      {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH ?? "/usr/bin:/bin",
-          XDG_DATA_HOME: join(dir, "data"),
-          XDG_CONFIG_HOME: join(dir, "config"),
-          FRONTENDS_ROOT: join(dir, "srv"),
-          GATEWAY_UPSTREAMS: `127.0.0.1:${gateway.port}`,
-          SITE_ADDRESS: "localhost",
-          CADDY_ADMIN: "off",
-          CADDY_PLAIN_PORT: String(ports.plain),
-          CADDY_HTTPS_PORT: String(ports.https),
-          CADDY_HTTP_PORT: String(ports.http),
-          CADDY_HEALTH_PORT: String(ports.health),
-        },
-        stdout: "ignore",
-        stderr: "pipe",
+    caddyServer = await startTestCaddy({
+      config: "infra/docker/frontends.Caddyfile",
+      cwd: root,
+      dir,
+      env: {
+        FRONTENDS_ROOT: join(dir, "srv"),
+        GATEWAY_UPSTREAMS: `127.0.0.1:${gateway.port}`,
+        SITE_ADDRESS: "localhost",
+        CADDY_PLAIN_PORT: String(ports.plain),
+        CADDY_HTTPS_PORT: String(ports.https),
+        CADDY_HTTP_PORT: String(ports.http),
+        CADDY_HEALTH_PORT: String(ports.health),
       },
-    );
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${ports.health}/`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline || proc.exitCode !== null) {
-        throw new Error(`caddy did not start: ${await new Response(proc.stderr as ReadableStream).text()}`);
-      }
-      await Bun.sleep(100);
-    }
+      ready: async () => (await fetch(`http://127.0.0.1:${ports.health}/`)).ok,
+    });
   }, 30_000);
 
   afterAll(async () => {
-    proc?.kill("SIGTERM");
-    await proc?.exited;
+    await caddyServer?.stop();
     gateway?.stop(true);
     rmSync(dir, { recursive: true, force: true });
   });

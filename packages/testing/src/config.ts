@@ -9,6 +9,8 @@ export interface TestEnv {
   postgresUrl: string | undefined;
   redisUrl: string | undefined;
   rabbitmqUrl: string | undefined;
+  /** The search path handed to servers a test starts (Caddy looks its helpers up there). */
+  path: string;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -22,5 +24,6 @@ export function readTestEnv(env: Record<string, string | undefined> = process.en
     postgresUrl: nonEmpty(env.POSTGRES_URL),
     redisUrl: nonEmpty(env.REDIS_URL),
     rabbitmqUrl: nonEmpty(env.RABBITMQ_URL),
+    path: nonEmpty(env.PATH) ?? "/usr/bin:/bin",
   };
 }

@@ -14,3 +14,4 @@ export {
   startPrivateRedis,
 } from "./private-redis.ts";
 export { createTestDatabase, isCI, realServer, type ServerKind, type TestDatabase } from "./servers.ts";
+export { startTestCaddy, type TestCaddy, type TestCaddyOptions } from "./test-caddy.ts";

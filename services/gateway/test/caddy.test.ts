@@ -14,7 +14,7 @@ import { createEvent } from "@payments/contracts";
 import { sampleEventData } from "@payments/contracts/testing";
 import { createInProcessBus } from "@payments/events";
 import { createLogger } from "@payments/service-kit";
-import { freePort, isCI } from "@payments/testing";
+import { freePort, isCI, startTestCaddy, type TestCaddy } from "@payments/testing";
 import { WS_PROTOCOL } from "../src/routes/realtime.ts";
 import { collect, opened, testKeys } from "./support.ts";
 import { startTestGateway, user } from "./ws-support.ts";
@@ -49,7 +49,7 @@ describe.if(Boolean(caddy) || isCI)("through Caddy over HTTPS (root Caddyfile)",
   const bus = createInProcessBus({ logger: createLogger({ service: "caddy-test", level: "silent" }) });
   let gateways: Awaited<ReturnType<typeof startTestGateway>>[] = [];
   let service: ReturnType<typeof Bun.serve> | undefined;
-  let proc: Bun.Subprocess | undefined;
+  let caddyServer: TestCaddy | undefined;
   let ca = "";
   let base = "";
   let origin = "";
@@ -88,44 +88,27 @@ describe.if(Boolean(caddy) || isCI)("through Caddy over HTTPS (root Caddyfile)",
     };
     const first = await startTestGateway(shared);
     gateways = [first, await startTestGateway({ ...shared, cache: first.cache })];
-    proc = Bun.spawn([caddy, "run", "--adapter", "caddyfile", "--config", join(root, "Caddyfile")], {
+    caddyServer = await startTestCaddy({
+      config: join(root, "Caddyfile"),
       cwd: dir,
+      dir,
       env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: dir,
-        XDG_DATA_HOME: join(dir, "data"),
-        XDG_CONFIG_HOME: join(dir, "config"),
         CADDY_HTTPS_PORT: String(ports.https),
         CADDY_HTTP_PORT: String(ports.http),
-        CADDY_ADMIN: "off",
         GATEWAY_UPSTREAMS: gateways.map((g) => `127.0.0.1:${g.port}`).join(" "),
       },
-      stdout: "ignore",
-      stderr: "pipe",
+      // Ready once its local CA exists (the client trusts only that root) and the API answers through it.
+      ready: async () => {
+        const rootCert = Bun.file(join(dir, "data", "caddy", "pki", "authorities", "local", "root.crt"));
+        if (rootCert.size === 0) return false;
+        ca = await rootCert.text();
+        return (await get("/health/live")).ok;
+      },
     });
-    const rootCert = join(dir, "data", "caddy", "pki", "authorities", "local", "root.crt");
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (Bun.file(rootCert).size > 0) {
-        ca = await Bun.file(rootCert).text();
-        if (
-          await get("/health/live").then(
-            (r) => r.ok,
-            () => false,
-          )
-        )
-          break;
-      }
-      if (Date.now() > deadline || proc.exitCode !== null) {
-        throw new Error(`caddy did not start: ${await new Response(proc.stderr as ReadableStream).text()}`);
-      }
-      await Bun.sleep(100);
-    }
   }, 30_000);
 
   afterAll(async () => {
-    proc?.kill("SIGTERM");
-    await proc?.exited;
+    await caddyServer?.stop();
     for (const g of gateways) await g.stop();
     service?.stop(true);
     await bus.close();
