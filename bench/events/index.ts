@@ -2,7 +2,8 @@
  * Event hub benchmark (not a timed test), against the RabbitMQ at RABBITMQ_URL. Every figure of the bus is
  * printed next to a bare amqplib baseline measured in the same run on the same broker, so the ratio shows
  * what the bus costs and the baseline shows what this machine can do at all:
- * 1. confirmed durable publishes/s into one classic and one quorum queue — bus (`bus.publish`: validation,
+ * 1. confirmed durable publishes/s into one classic queue (storage version 2, as the bus's classic queues run,
+ *    ADR 0010) and one quorum queue — bus (`bus.publish`: validation,
  *    span, serialisation, confirm window of 1,000) vs. plain amqplib publishing the same bytes with the same
  *    window; with the CPU each side and the broker spend per message;
  * 2. publish → handler latency p50/p99 at a fixed 1,000 msg/s into a quorum work queue and an exclusive
@@ -35,6 +36,9 @@ const RELAY_BATCH = 1_000;
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/** How the rows name each queue kind. */
+const KIND: Record<QueueType, string> = { classic: "classic v2", quorum: "quorum" };
+
 /** Best of `ROUNDS` alternating runs of bare and bus (machine noise only ever slows a run down). */
 async function throughput(url: string, type: QueueType, brokerPid: number | undefined) {
   const bare: PublishFigure[] = [];
@@ -55,14 +59,14 @@ async function throughput(url: string, type: QueueType, brokerPid: number | unde
 function publishFigures(type: QueueType, target: string, r: { bare: PublishFigure; bus: PublishFigure }) {
   const figures: Figure[] = [
     {
-      metric: `confirmed publishes/s, ${type} queue`,
+      metric: `confirmed publishes/s, ${KIND[type]} queue`,
       value: Math.round(r.bus.rate),
       baseline: Math.round(r.bare.rate),
       unit: "msg/s",
       target,
     },
     {
-      metric: `  client CPU per message, ${type}`,
+      metric: `  client CPU per message, ${KIND[type]}`,
       value: round2(r.bus.clientMicrosPerMessage),
       baseline: round2(r.bare.clientMicrosPerMessage),
       unit: "µs",
@@ -70,7 +74,7 @@ function publishFigures(type: QueueType, target: string, r: { bare: PublishFigur
   ];
   if (r.bus.brokerMicrosPerMessage !== undefined && r.bare.brokerMicrosPerMessage !== undefined) {
     figures.push({
-      metric: `  broker CPU per message, ${type}`,
+      metric: `  broker CPU per message, ${KIND[type]}`,
       value: round2(r.bus.brokerMicrosPerMessage),
       baseline: round2(r.bare.brokerMicrosPerMessage),
       unit: "µs",
@@ -141,13 +145,13 @@ function chartFigures(f: Figure): ChartFigure[] {
 /** What one broker core could confirm at the broker's measured cost per message. */
 function brokerNote(figures: Figure[]): string | undefined {
   const cost = (type: QueueType) =>
-    figures.find((f) => f.metric === `  broker CPU per message, ${type}`)?.baseline;
+    figures.find((f) => f.metric === `  broker CPU per message, ${KIND[type]}`)?.baseline;
   const classic = cost("classic");
   const quorum = cost("quorum");
   if (!classic || !quorum) return undefined;
   const perCore = (micros: number) => Math.round(1e6 / micros).toLocaleString("en");
   return (
-    `broker: ${classic} µs (classic) and ${quorum} µs (quorum) of CPU per confirmed persistent message, so ` +
+    `broker: ${classic} µs (${KIND.classic}) and ${quorum} µs (quorum) of CPU per confirmed persistent message, so ` +
     `one fully busy core confirms at most ~${perCore(classic)} / ~${perCore(quorum)} msg/s; the publisher ` +
     `and the broker share ${cpus().length} cores here (and with everything else running).`
   );

@@ -7,6 +7,7 @@ import {
   uniqueName,
   withAmqpChannel,
 } from "../../packages/events/src/rabbitmq/test-support.ts";
+import { exclusiveClassicArguments } from "../../packages/events/src/rabbitmq/topology.ts";
 import { makeEvents } from "./publish.ts";
 
 /** Latency percentiles, ms. */
@@ -105,7 +106,7 @@ export async function bareLatency(
     await consumer.assertQueue(
       name,
       queue === "exclusive"
-        ? { exclusive: true, autoDelete: true, durable: false }
+        ? { exclusive: true, autoDelete: true, durable: false, arguments: exclusiveClassicArguments() }
         : { durable: true, arguments: { "x-queue-type": "quorum" } },
     );
     await consumer.bindQueue(name, exchange, "payment.*");

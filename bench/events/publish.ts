@@ -8,9 +8,19 @@ import {
   uniqueName,
   withAmqpChannel,
 } from "../../packages/events/src/rabbitmq/test-support.ts";
+import { CLASSIC_QUEUE_VERSION } from "../../packages/events/src/rabbitmq/topology.ts";
 import { type CpuCost, measured } from "./broker-cpu.ts";
 
 export type QueueType = "classic" | "quorum";
+
+/**
+ * How each kind is declared: classic on the storage version the bus's classic queues run on (ADR 0010 —
+ * exclusive queues by argument, dead-letter queues by policy; the bench's fresh queue can take the argument).
+ */
+const QUEUE_ARGUMENTS: Record<QueueType, Record<string, string | number>> = {
+  classic: { "x-queue-type": "classic", "x-queue-version": CLASSIC_QUEUE_VERSION },
+  quorum: { "x-queue-type": "quorum" },
+};
 
 // amqplib's types, reached through the helper (the bench package does not depend on amqplib itself).
 type ConfirmChannel = Awaited<ReturnType<Awaited<ReturnType<typeof connectAmqp>>["createConfirmChannel"]>>;
@@ -48,7 +58,7 @@ async function bindQueue(url: string, exchange: string, type: QueueType): Promis
   const queue = uniqueName(`bench-${type}`);
   await withAmqpChannel(url, async (channel) => {
     await channel.assertExchange(exchange, "topic", { durable: true });
-    await channel.assertQueue(queue, { durable: true, arguments: { "x-queue-type": type } });
+    await channel.assertQueue(queue, { durable: true, arguments: QUEUE_ARGUMENTS[type] });
     await channel.bindQueue(queue, exchange, "#");
   });
   return queue;

@@ -1,5 +1,6 @@
 import { DEFAULT_RETRY_DELAYS_MS } from "../bus/index.ts";
 import {
+  CLASSIC_QUEUE_VERSION,
   DEFAULT_DELIVERY_LIMIT,
   DEFAULT_EXCHANGE,
   describeTopology,
@@ -60,6 +61,14 @@ export interface RabbitDefinitions {
     auto_delete: boolean;
     arguments: Record<string, string | number>;
   }>;
+  policies: Array<{
+    vhost: string;
+    name: string;
+    pattern: string;
+    "apply-to": "queues";
+    definition: Record<string, string | number>;
+    priority: number;
+  }>;
   bindings: Array<{
     source: string;
     vhost: string;
@@ -70,13 +79,48 @@ export interface RabbitDefinitions {
   }>;
 }
 
+/** A policy: settings RabbitMQ applies to every queue whose name matches `pattern`. */
+export interface PolicySpec {
+  name: string;
+  pattern: string;
+  definition: Record<string, string | number>;
+  priority: number;
+}
+
+/** Name of the policy {@link classicQueueVersionPolicy} returns. */
+export const CLASSIC_QUEUE_VERSION_POLICY = "events-classic-queue-version";
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * The policy that puts `topology`'s durable classic queues (the dead-letter queues) on storage version 2,
+ * or undefined when it has none. A policy, not the `x-queue-version` argument: the argument is checked for
+ * equivalence, so adding it would make every re-declaration of a queue that already exists fail, while a
+ * policy converts existing queues in place and leaves declarations as they were (ADR 0010). RabbitMQ
+ * applies one policy per queue (the highest priority); one of an operator's own that matches these names
+ * must carry `queue-version: 2` too. RabbitMQ 3.10 refuses `queue-version` in operator policies.
+ */
+export function classicQueueVersionPolicy(topology: Topology): PolicySpec | undefined {
+  const names = topology.queues
+    .filter((q) => q.durable && (q.arguments["x-queue-type"] ?? "classic") === "classic")
+    .map((q) => escapeRegExp(q.name));
+  if (names.length === 0) return undefined;
+  return {
+    name: CLASSIC_QUEUE_VERSION_POLICY,
+    pattern: `^(?:${names.join("|")})$`,
+    definition: { "queue-version": CLASSIC_QUEUE_VERSION },
+    priority: 0,
+  };
+}
+
 /**
  * `topology` in RabbitMQ's definitions format, for operators who pre-create it (import at boot, or
  * `rabbitmqctl import_definitions`). Exclusive queues belong to a connection and cannot be pre-created, so
- * they and their bindings are left out.
+ * they and their bindings are left out; the durable classic queues get {@link classicQueueVersionPolicy}.
  */
 export function toDefinitions(topology: Topology, vhost = "/"): RabbitDefinitions {
   const durable = new Set(topology.queues.filter((q) => !q.exclusive).map((q) => q.name));
+  const policy = classicQueueVersionPolicy(topology);
   return {
     exchanges: topology.exchanges.map((e) => ({
       name: e.name,
@@ -96,6 +140,18 @@ export function toDefinitions(topology: Topology, vhost = "/"): RabbitDefinition
         auto_delete: q.autoDelete,
         arguments: q.arguments,
       })),
+    policies: policy
+      ? [
+          {
+            vhost,
+            name: policy.name,
+            pattern: policy.pattern,
+            "apply-to": "queues",
+            definition: policy.definition,
+            priority: policy.priority,
+          },
+        ]
+      : [],
     bindings: topology.bindings
       .filter((b) => durable.has(b.queue))
       .map((b) => ({

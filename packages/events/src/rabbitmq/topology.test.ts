@@ -1,5 +1,11 @@
 import { describe, expect, it } from "bun:test";
-import { PLATFORM_SUBSCRIPTIONS, platformTopology, toDefinitions } from "./definitions.ts";
+import {
+  CLASSIC_QUEUE_VERSION_POLICY,
+  classicQueueVersionPolicy,
+  PLATFORM_SUBSCRIPTIONS,
+  platformTopology,
+  toDefinitions,
+} from "./definitions.ts";
 import { describeTopology, mergeTopology, subscriptionTopology } from "./topology.ts";
 
 const DEFINITIONS_FILE = new URL("../../../../infra/rabbitmq/definitions.json", import.meta.url).pathname;
@@ -53,8 +59,9 @@ describe("subscriptionTopology", () => {
       name: "payments.dlq",
       kind: "dead-letter",
       durable: true,
-      arguments: { "x-queue-type": "classic" },
     });
+    // No x-queue-version: it is compared on re-declaration, and queues of earlier releases lack it (ADR 0010).
+    expect(topology.queues.at(-1)?.arguments).toEqual({ "x-queue-type": "classic" });
     expect(topology.bindings).toEqual([
       { exchange: "events", queue: "payments", pattern: "user.*" },
       { exchange: "events", queue: "payments", pattern: "payment.created" },
@@ -76,6 +83,8 @@ describe("subscriptionTopology", () => {
     ]);
     expect(gateway.queues[0]?.autoDelete).toBe(true);
     expect(gateway.queues.every((q) => q.arguments["x-queue-type"] === undefined)).toBe(true);
+    // New on every connection, so the version can be pinned in the declaration.
+    expect(gateway.queues.map((q) => q.arguments["x-queue-version"])).toEqual([2, 2, 2]);
   });
 });
 
@@ -118,12 +127,30 @@ describe("infra/rabbitmq/definitions.json", () => {
     expect(definitions.queues).toHaveLength(3 * 5);
   });
 
+  it("puts exactly the durable classic queues on storage version 2 through a policy", () => {
+    const [policy, ...more] = toDefinitions(platformTopology()).policies;
+    expect(more).toEqual([]);
+    expect(policy).toMatchObject({
+      name: CLASSIC_QUEUE_VERSION_POLICY,
+      "apply-to": "queues",
+      definition: { "queue-version": 2 },
+    });
+    const matches = new RegExp(policy?.pattern ?? "^$");
+    const covered = platformTopology()
+      .queues.filter((q) => matches.test(q.name))
+      .map((q) => q.name);
+    expect(covered).toEqual(["payments.dlq", "admin.dlq", "profile.dlq"]);
+    expect(matches.test("paymentsXdlq")).toBe(false);
+    expect(classicQueueVersionPolicy({ exchanges: [], queues: [], bindings: [] })).toBeUndefined();
+  });
+
   it("leaves exclusive queues out", () => {
     const topology = describeTopology(settings, [
       { queue: "gateway.x", patterns: ["#"], retryDelaysMs: [5], exclusive: true },
     ]);
     const definitions = toDefinitions(topology);
     expect(definitions.queues).toEqual([]);
+    expect(definitions.policies).toEqual([]);
     expect(definitions.bindings).toEqual([]);
     expect(definitions.exchanges).toHaveLength(2);
   });

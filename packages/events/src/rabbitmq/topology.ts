@@ -13,6 +13,13 @@ import type { Channel } from "amqplib";
  *   inspect it by getting and requeueing, which a quorum queue would count against its delivery limit.
  * An exclusive subscription (a gateway instance's fan-out queue) gets the same shape as exclusive,
  * non-durable classic queues that disappear with the connection.
+ *
+ * Classic queues run on storage version 2 (ADR 0010). Exclusive ones say so in `x-queue-version`: they are
+ * new on every connection, so no broker holds one declared otherwise. Durable ones must not: RabbitMQ checks
+ * the argument for equivalence, and a dead-letter queue an earlier release created (or an older replica
+ * re-declares during a rolling deploy) would fail with PRECONDITION_FAILED. They get the version from the
+ * policy in `infra/rabbitmq/definitions.json` (`classicQueueVersionPolicy` in definitions.ts), which also converts
+ * existing queues in place.
  */
 
 /** What one `subscribe()` needs declared. */
@@ -64,6 +71,19 @@ export interface Topology {
   exchanges: ExchangeSpec[];
   queues: QueueSpec[];
   bindings: BindingSpec[];
+}
+
+/**
+ * Storage version of every classic queue of the bus: about 1.3× the confirmed persistent publishes of
+ * version 1 on the same broker CPU (RabbitMQ 3.10+; the only version from 4.3 on).
+ */
+export const CLASSIC_QUEUE_VERSION = 2;
+
+/** Arguments of a classic queue declared new on every connection (safe to pin the version, see above). */
+export function exclusiveClassicArguments(
+  extra: Record<string, string | number> = {},
+): Record<string, string | number> {
+  return { ...extra, "x-queue-version": CLASSIC_QUEUE_VERSION };
 }
 
 /** Default topic exchange of the platform. */
@@ -122,7 +142,10 @@ export function subscriptionTopology(settings: TopologySettings, spec: Subscript
         kind: "work",
         ...transient,
         autoDelete: true,
-        arguments: { "x-dead-letter-exchange": dlx, "x-dead-letter-routing-key": queue },
+        arguments: exclusiveClassicArguments({
+          "x-dead-letter-exchange": dlx,
+          "x-dead-letter-routing-key": queue,
+        }),
       }
     : {
         name: queue,
@@ -146,7 +169,7 @@ export function subscriptionTopology(settings: TopologySettings, spec: Subscript
           kind: "retry",
           ...transient,
           autoDelete: false,
-          arguments: back,
+          arguments: exclusiveClassicArguments(back),
         }
       : {
           name: retryQueueName(queue, delay),
@@ -162,7 +185,8 @@ export function subscriptionTopology(settings: TopologySettings, spec: Subscript
     kind: "dead-letter",
     ...(exclusive ? transient : { durable: true, exclusive: false }),
     autoDelete: false,
-    arguments: exclusive ? {} : { "x-queue-type": "classic" },
+    // Durable: no x-queue-version (the policy sets it); see the comment at the top.
+    arguments: exclusive ? exclusiveClassicArguments() : { "x-queue-type": "classic" },
   };
   return {
     exchanges: [],
