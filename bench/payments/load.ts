@@ -1,8 +1,11 @@
 /**
  * Load generator for the payments benchmark, run as its own Bun process so the client's work does not share
- * the service's event loop. Reads one JSON argument, runs `connections` request loops until the deadline,
- * prints one JSON line of results. Bounded in time and aimed at a loopback URL only.
+ * the service's event loop. Reads one JSON argument, runs `connections` request loops until the deadline —
+ * closed, or open at a fixed `ratePerSecond` (`bench/lib/load-loop.ts`) — and prints one JSON line of
+ * results. Bounded in time (the duration plus {@link GRACE_MS} for answers) and aimed at a loopback URL only.
  */
+import { runLoop } from "../lib/load-loop.ts";
+import { type LatencySummary, summarize } from "../lib/stats.ts";
 
 /** What the parent asks for. */
 export interface LoadSpec {
@@ -14,60 +17,72 @@ export interface LoadSpec {
   body?: unknown;
   connections: number;
   durationMs: number;
+  /** Open loop at this many requests/s over all connections; closed loop when absent. */
+  ratePerSecond?: number;
 }
 
-/** What the child reports. */
+/** What the child reports; times in ms. */
 export interface LoadResult {
   requests: number;
   errors: number;
+  /** Open loop: requests due before the deadline that were never sent (their connection was busy). */
+  unsent: number;
   elapsedMs: number;
-  /** Latencies in ms, sorted ascending. */
+  /**
+   * Ascending. Open loop: from when each request was due, unsent ones included with what they had waited by
+   * the end; closed loop: from sending. All of them, not a summary, as before the open loop existed.
+   */
   latencies: number[];
+  /** From sending each request to its answer, whatever the loop. */
+  serviceTime: LatencySummary;
+  /** Open loop: how late requests went out whose connection was idle (this client's own delay). */
+  startLag: LatencySummary;
   statuses: Record<string, number>;
-  /** CPU time this load generator used (user + system), ms. */
+  /** CPU time this load generator used (user + system). */
   cpuMs: number;
 }
+
+const GRACE_MS = 10_000;
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
   const host = new URL(spec.url).hostname;
   if (host !== "127.0.0.1" && host !== "localhost")
     throw new Error("load: only loopback targets are allowed");
-  const latencies: number[] = [];
   const statuses: Record<string, number> = {};
-  let errors = 0;
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  const deadline = started + spec.durationMs;
   const payload = spec.body === undefined ? undefined : JSON.stringify(spec.body);
-  const loop = async (worker: number) => {
-    for (let i = 0; performance.now() < deadline; i++) {
-      const token = spec.tokens[worker % spec.tokens.length] ?? "";
-      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-      if (payload) {
-        headers["content-type"] = "application/json";
-        headers["idempotency-key"] = `bench-${worker}-${i}-${crypto.randomUUID()}`;
-      }
-      const t0 = performance.now();
-      try {
-        const res = await fetch(spec.url, { method: spec.method, headers, body: payload });
-        await res.arrayBuffer();
-        latencies.push(performance.now() - t0);
-        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        if (res.status >= 400) errors++;
-      } catch {
-        errors++;
-      }
+  // Bounds the run when the server stops answering: whatever is still in flight this long after the last
+  // request could start is abandoned and counted as an error. One timer for the run, not one per request.
+  const giveUp = new AbortController();
+  const watchdog = setTimeout(() => giveUp.abort(), spec.durationMs + GRACE_MS);
+  const send = async (connection: number, index: number) => {
+    const token = spec.tokens[connection % spec.tokens.length] ?? "";
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (payload) {
+      headers["content-type"] = "application/json";
+      headers["idempotency-key"] = `bench-${connection}-${index}-${crypto.randomUUID()}`;
     }
+    const res = await fetch(spec.url, { method: spec.method, headers, body: payload, signal: giveUp.signal });
+    await res.arrayBuffer();
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    return res.status < 400;
   };
-  await Promise.all(Array.from({ length: spec.connections }, (_, w) => loop(w)));
-  const elapsedMs = performance.now() - started;
+  const cpuBefore = process.cpuUsage();
+  const result = await runLoop({
+    connections: spec.connections,
+    durationMs: spec.durationMs,
+    ratePerSecond: spec.ratePerSecond,
+    send,
+  });
+  clearTimeout(watchdog);
   const cpu = process.cpuUsage(cpuBefore);
-  latencies.sort((a, b) => a - b);
   return {
-    requests: latencies.length,
-    errors,
-    elapsedMs,
-    latencies,
+    requests: result.requests,
+    errors: result.errors,
+    unsent: result.unsent,
+    elapsedMs: result.elapsedMs,
+    latencies: result.latencies,
+    serviceTime: summarize(result.serviceTimes),
+    startLag: summarize(result.startLags),
     statuses,
     cpuMs: (cpu.user + cpu.system) / 1000,
   };

@@ -41,12 +41,6 @@ export interface Stats {
 
 export const newStats = (): Stats => ({ latencies: [], statuses: {}, failures: 0 });
 
-/** Nearest-rank percentile of ascending `sorted`; NaN when empty. */
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
 /** The load process's summary line. */
 export interface LoadSummary {
   type: "done";

@@ -7,7 +7,8 @@
  * Usage: bun load.ts '<LoadSpec as JSON>'
  */
 import { randomUUID } from "node:crypto";
-import { type LoadSpec, type LoadSummary, newStats, percentile, type Stats } from "./load-stats.ts";
+import { percentile } from "../lib/stats.ts";
+import { type LoadSpec, type LoadSummary, newStats, type Stats } from "./load-stats.ts";
 
 const spec = JSON.parse(Bun.argv[2] ?? "{}") as LoadSpec;
 const PASSWORD = "soak passphrase long enough";
