@@ -15,6 +15,7 @@
 import { cpus, loadavg } from "node:os";
 import { realServer } from "@payments/testing";
 import { type Figure as ChartFigure, type Target, writeFigures } from "../lib/figures.ts";
+import { textTable } from "../lib/text-table.ts";
 import { findBrokerPid } from "./broker-cpu.ts";
 import { bareLatency, busLatency, type Latency, type LatencyQueue } from "./latency.ts";
 import { bareRate, busRate, type PublishFigure, type QueueType } from "./publish.ts";
@@ -116,13 +117,7 @@ function table(figures: Figure[]): string {
     f.target ?? "",
   ]);
   const header = ["metric", "bus", "bare amqplib", "bus/bare", "target"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+  return textTable(header, rows);
 }
 
 /** A bus-vs-bare row as chart figures: metrics read "<chart>, <label>"; the latency rows share one chart. */

@@ -4,6 +4,7 @@
  */
 import { atLeast, atMost, chartOf, type Figure } from "../lib/figures.ts";
 import { summarize } from "../lib/stats.ts";
+import { textTable } from "../lib/text-table.ts";
 import type { LoadResult } from "./load.ts";
 
 /** Issue 5's targets at 50 connections. */
@@ -108,10 +109,7 @@ export function formatTable(rows: BenchRow[]): string {
     r.serviceCpuMs.toFixed(3),
     r.loadCpuMs.toFixed(3),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
-  const fmt = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
-  return [fmt(header), widths.map((w) => "-".repeat(w)).join("  "), ...lines.map(fmt)].join("\n");
+  return textTable(header, lines, "numbers-right");
 }
 
 /**

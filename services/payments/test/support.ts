@@ -38,8 +38,13 @@ const logger = createLogger({ service: "payments", level: "silent" });
 /** Test settings of the processor: fast calls, "timeouts" that take 150 ms against a 40 ms budget. */
 export const TEST_SETTLE = { processorTimeoutMs: 40, maxAttempts: 3, retryDelayMs: 5 } as const;
 
-/** A fresh database for one test file: a new Postgres database, or an in-memory PGlite. */
-export async function openTestDb(poolSize = 20): Promise<{ db: PaymentsDb; close(): Promise<void> }> {
+/**
+ * A fresh database for one test file: a new Postgres database (its `url` given, for tools that connect on
+ * their own, like the benchmark's pgbench floor), or an in-memory PGlite.
+ */
+export async function openTestDb(
+  poolSize = 20,
+): Promise<{ db: PaymentsDb; url: string | undefined; close(): Promise<void> }> {
   const fresh = postgresUrl ? await createTestDatabase(postgresUrl, "payments") : undefined;
   const handle = await openDatabase<PaymentsSchema>({
     service: "payments",
@@ -52,6 +57,7 @@ export async function openTestDb(poolSize = 20): Promise<{ db: PaymentsDb; close
   });
   return {
     db: handle.db,
+    url: fresh?.url,
     async close() {
       await handle.close();
       await fresh?.drop();

@@ -14,7 +14,7 @@ import type { Actor, CreatePaymentInput } from "./payments.ts";
  * round trip instead of a dozen. A concurrent request with the same key waits on the key's primary key
  * until this commits, then inserts nothing. Values are sent as text and cast here (see `statements.ts`).
  */
-const CREATE_PAYMENT = `
+export const CREATE_PAYMENT = `
 WITH parties AS (
   SELECT
     EXISTS (SELECT 1 FROM user_directory WHERE id = $2 AND role = 'vendor' AND active) AS payee_ok,

@@ -48,7 +48,8 @@ export function stateFromCreated(data: EventData<"payment.created">): PaymentSta
  * the caller takes the general path, which reads the row and decides as before.
  */
 
-const START_PROCESSING = `
+/** `pending → processing` as one statement; also replayed by bench/payments' database floor. */
+export const START_PROCESSING = `
 WITH moved AS (
   UPDATE payments SET status = 'processing', updated_at = $3::text::timestamptz
   WHERE id = $1 AND status = 'pending' AND updated_at = $2::text::timestamptz
@@ -65,7 +66,8 @@ WITH moved AS (
 SELECT (SELECT count(*) FROM moved)::int AS moved,
   (SELECT count(*) FROM payment_attempts WHERE payment_id = $1)::int AS attempts`;
 
-const FINISH = `
+/** `processing → succeeded | failed` as one statement; also replayed by bench/payments' database floor. */
+export const FINISH = `
 WITH moved AS (
   UPDATE payments SET status = $4, updated_at = $3::text::timestamptz, failure_code = $5, failure_message = $6
   WHERE id = $1 AND status = 'processing' AND updated_at = $2::text::timestamptz

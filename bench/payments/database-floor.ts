@@ -1,0 +1,236 @@
+/**
+ * The database floor of the payments benchmark: what Postgres alone sustains for the service's own SQL,
+ * replayed by pgbench (C, no HTTP, no JavaScript) against a fresh payments database on the same server. Two
+ * scenarios, each with as many connections as the service's pool:
+ * - the create statement alone (`CREATE_PAYMENT`: read-model checks, idempotency key, payment, history,
+ *   outbox — one commit);
+ * - a payment's whole life as the design requires it (ARCHITECTURE §4: every transition its own guarded
+ *   update + history + outbox commit): create, `pending → processing`, `processing → succeeded`, plus the
+ *   outbox relay marking its rows sent in batches.
+ * The statements are the service's exported SQL texts with pgbench variables in place of `$n`, so the floor
+ * follows any change to them. No service can create (and settle) payments faster than this floor; the
+ * benchmark prints the service's figure as a ratio of it.
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CREATE_PAYMENT } from "../../services/payments/src/actions/create-at-once.ts";
+import { statementRunner } from "../../services/payments/src/db/statements.ts";
+import { FINISH, START_PROCESSING } from "../../services/payments/src/worker/settle-at-once.ts";
+import { openTestDb } from "../../services/payments/test/support.ts";
+
+/** One pgbench scenario's result. */
+export interface FloorResult {
+  scenario: string;
+  connections: number;
+  /** Scenarios completed per second (creates, or whole payments). */
+  perSecond: number;
+  /** pgbench's average latency of one scenario, ms. */
+  latencyAvgMs: number;
+}
+
+/** pgbench on PATH or in Debian's versioned directory, or undefined when not installed. */
+export function findPgbench(): string | undefined {
+  const onPath = Bun.which("pgbench");
+  if (onPath) return onPath;
+  const root = "/usr/lib/postgresql";
+  if (!existsSync(root)) return undefined;
+  for (const version of readdirSync(root).sort().reverse()) {
+    const candidate = join(root, version, "bin", "pgbench");
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * `statement` with each `$n` replaced by `params[n - 1]` (parenthesised pgbench expressions). Throws when a
+ * placeholder has no value, so a statement that gains a parameter cannot silently run with a wrong one.
+ */
+export function withPgbenchParams(statement: string, params: readonly string[]): string {
+  const text = statement.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = params[Number(n) - 1];
+    if (value === undefined) throw new Error(`database floor: no value for $${n}`);
+    return `(${value})`;
+  });
+  // pgbench reads one statement per ';'-terminated chunk; the service's texts have no trailing ';'.
+  return `${text.trim()};\n`;
+}
+
+/** Times unique per payment, as the service's `now()` gives (equal ones would skew the time indexes). */
+const at = (seconds: number) =>
+  `timestamptz '2026-01-01 00:00:00+00' + :r * interval '1 microsecond' + interval '${seconds} seconds'`;
+const T_CREATED = at(0);
+const T_PROCESSING = at(1);
+const T_SETTLED = at(2);
+const id = (prefix: string) => `'${prefix}_' || :r`;
+
+/** The create statement, parameters in `createPaymentAtOnce`'s order. */
+const create = withPgbenchParams(CREATE_PAYMENT, [
+  "'usr_payer_' || :client_id",
+  "'usr_vendor'",
+  id("key"),
+  "'0123456789abcdef0123456789abcdef'",
+  id("lock"),
+  ":response",
+  T_CREATED,
+  at(86_400),
+  id("pay"),
+  "'1999'",
+  "'usd'",
+  "NULL",
+  "'{}'",
+  id("att_c"),
+  id("evt_c"),
+  ":envelope",
+]);
+
+/** `pending → processing`, parameters in `startProcessingAtOnce`'s order. */
+const start = withPgbenchParams(START_PROCESSING, [
+  id("pay"),
+  T_CREATED,
+  T_PROCESSING,
+  "'payments'",
+  id("evt_c"),
+  id("att_p"),
+  id("evt_p"),
+  ":envelope",
+]);
+
+/** `processing → succeeded`, parameters in `finishAtOnce`'s order. */
+const finish = withPgbenchParams(FINISH, [
+  id("pay"),
+  T_PROCESSING,
+  T_SETTLED,
+  "'succeeded'",
+  "NULL",
+  "NULL",
+  id("att_a"),
+  "'1'",
+  "'succeeded'",
+  "NULL",
+  "'40'",
+  T_SETTLED,
+  id("att_s"),
+  "'processor confirmed'",
+  id("evt_s"),
+  "'payment.succeeded'",
+  ":envelope",
+]);
+
+/** Unique per transaction: the ids above are built from it. */
+const NEW_ID = "\\set r random(1, 1000000000000000)\n";
+/** The relay's pass over due rows, in one statement (it publishes between its select and update). */
+const RELAY =
+  "UPDATE outbox SET published_at = now() WHERE seq IN (SELECT seq FROM outbox WHERE published_at IS NULL " +
+  "ORDER BY seq LIMIT 300 FOR UPDATE SKIP LOCKED);\n";
+/** A payment's three transitions write three outbox rows: one relay pass of 300 per 100 payments. */
+const RELAY_WEIGHT = { payment: 100, relay: 1 };
+
+/** A realistic envelope and response body: jsonb parsing and row size are part of the cost. */
+const ENVELOPE = JSON.stringify({
+  id: "evt_01JEXAMPLE0000000000000000",
+  type: "payment.created",
+  version: 1,
+  occurred_at: "2026-01-01T00:00:00.000Z",
+  producer: "payments",
+  subject: "pay_01JEXAMPLE0000000000000000",
+  data: {
+    id: "pay_01JEXAMPLE0000000000000000",
+    payer_id: "usr_01JEXAMPLE0000000000000001",
+    payee_id: "usr_01JEXAMPLE0000000000000002",
+    amount: 1999,
+    currency: "usd",
+    status: "pending",
+    amount_refunded: 0,
+    created_at: "2026-01-01T00:00:00.000Z",
+    updated_at: "2026-01-01T00:00:00.000Z",
+  },
+  traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+});
+const RESPONSE = JSON.stringify({ id: "pay_01JEXAMPLE0000000000000000", object: "payment", amount: 1999 });
+
+/** Parses pgbench's report; `script` picks one script's tps when several ran. */
+export function parsePgbench(output: string, script?: number): { tps: number; latencyAvgMs: number } {
+  const latency = /latency average = ([\d.]+) ms/.exec(output);
+  const tps =
+    script === undefined
+      ? /^tps = ([\d.]+)/m.exec(output)
+      : new RegExp(`SQL script ${script}:[^]*?% of total, tps = ([\\d.]+)\\)`).exec(output);
+  if (!tps?.[1] || !latency?.[1]) throw new Error(`database floor: unreadable pgbench output:\n${output}`);
+  return { tps: Number(tps[1]), latencyAvgMs: Number(latency[1]) };
+}
+
+async function pgbench(bin: string, url: string, args: string[]): Promise<string> {
+  const proc = Bun.spawn(
+    [bin, "-n", "-M", "prepared", "-D", `envelope=${ENVELOPE}`, "-D", `response=${RESPONSE}`, ...args, url],
+    { stdout: "pipe", stderr: "pipe" },
+  );
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  if (code !== 0) throw new Error(`pgbench failed (${code}): ${err}`);
+  return `${out}\n${err}`;
+}
+
+/** Runs both scenarios on a fresh payments database; `connections` = the service's pool size. */
+export async function runDatabaseFloor(
+  bin: string,
+  opts: { connections: number; seconds: number },
+): Promise<FloorResult[]> {
+  const testDb = await openTestDb(2);
+  const dir = await mkdtemp(join(tmpdir(), "payments-floor-"));
+  try {
+    if (!testDb.url) throw new Error("database floor: needs a Postgres server (POSTGRES_URL)");
+    await statementRunner(testDb.db)(
+      "INSERT INTO user_directory (id, email, name, role, active, source_at) " +
+        "VALUES ('usr_vendor', 'vendor@example.com', 'Vendor', 'vendor', true, now())",
+      [],
+    );
+    const files = {
+      create: join(dir, "create.sql"),
+      payment: join(dir, "payment.sql"),
+      relay: join(dir, "relay.sql"),
+    };
+    await writeFile(files.create, NEW_ID + create);
+    await writeFile(files.payment, NEW_ID + create + start + finish);
+    await writeFile(files.relay, RELAY);
+    const common = ["-c", String(opts.connections), "-j", "2", "-T", String(opts.seconds)];
+    const creates = parsePgbench(await pgbench(bin, testDb.url, [...common, "-f", files.create]));
+    const whole = parsePgbench(
+      await pgbench(bin, testDb.url, [
+        ...common,
+        "-f",
+        `${files.payment}@${RELAY_WEIGHT.payment}`,
+        "-f",
+        `${files.relay}@${RELAY_WEIGHT.relay}`,
+      ]),
+      1,
+    );
+    return [
+      {
+        scenario: "database floor: create statement (pgbench)",
+        connections: opts.connections,
+        perSecond: Math.round(creates.tps),
+        latencyAvgMs: creates.latencyAvgMs,
+      },
+      {
+        scenario: "database floor: whole payment, 3 commits + relay (pgbench)",
+        connections: opts.connections,
+        perSecond: Math.round(whole.tps),
+        latencyAvgMs: whole.latencyAvgMs,
+      },
+    ];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await testDb.close();
+  }
+}
+
+if (import.meta.main) {
+  const bin = findPgbench();
+  if (!bin) throw new Error("pgbench is not installed (apt-get install postgresql-client)");
+  console.table(await runDatabaseFloor(bin, { connections: 20, seconds: 10 }));
+}
