@@ -1,7 +1,8 @@
 /**
  * The payments benchmark's floors, measured in the same run as the service: what the database alone does
  * with the service's SQL (`database-floor.ts`, pgbench) and what a bare server does for a cached read
- * (`read-floor.ts`, under the same client as the service's wrk row). Each is printed next to the service's
+ * (`read-floor.ts`, under wrk as the service's wrk row, and at the service's fixed read rates from the same
+ * JS open-loop client, which shows what that client and the machine add to the tail). Each is printed next to the service's
  * figure as a ratio, and a floor below a target shows the target is beyond this machine, not the code.
  */
 import { atLeast, atMost, chartOf, type Figure } from "../lib/figures.ts";
@@ -9,7 +10,7 @@ import { textTable } from "../lib/text-table.ts";
 import { hasWrk, runWrk } from "../lib/wrk.ts";
 import { findPgbench, runDatabaseFloor } from "./database-floor.ts";
 import { startReadFloor } from "./read-floor.ts";
-import { type BenchRow, TARGETS } from "./table.ts";
+import { type BenchRow, loadOf, TARGETS } from "./table.ts";
 
 /** One floor, and the service figure it bounds. */
 export interface FloorRow {
@@ -36,6 +37,8 @@ export interface FloorInputs {
   payment: string;
   createClosed: BenchRow;
   readWrk: BenchRow | undefined;
+  /** The service's fixed-rate read rows, each with a way to offer the floor server the same load. */
+  readsAtFixedRate: { service: BenchRow; againstFloor: (url: string) => Promise<BenchRow> }[];
 }
 
 /** Runs what can run here; says in `missing` what could not and why. */
@@ -70,23 +73,36 @@ export async function runFloors(inputs: FloorInputs): Promise<{ rows: FloorRow[]
       });
     }
   }
-  if (!hasWrk() || !inputs.readWrk) missing.push("read floor: wrk not installed (apt-get install wrk)");
-  else {
-    const floor = await startReadFloor(inputs.redisUrl, inputs.payment);
-    try {
+  const floor = await startReadFloor(inputs.redisUrl, inputs.payment);
+  const what = `Bun.serve + one ${inputs.redisUrl ? "Redis GET" : "Map lookup"}`;
+  try {
+    if (!hasWrk() || !inputs.readWrk)
+      missing.push("read floor under wrk: wrk not installed (apt-get install wrk)");
+    else {
       const run = (seconds: number) => runWrk({ url: floor.url, connections: inputs.connections, seconds });
       await run(2);
       const result = await run(inputs.seconds);
       rows.push({
-        floor: `read floor: Bun.serve + one ${inputs.redisUrl ? "Redis GET" : "Map lookup"} (wrk)`,
+        floor: `read floor: ${what} (wrk)`,
         perSecond: Math.round(result.perSecond),
         p99Ms: Number(result.p99Ms.toFixed(2)),
         service: inputs.readWrk,
         target: `p99 ≤ ${TARGETS.readP99Ms} ms`,
       });
-    } finally {
-      await floor.close();
     }
+    // The same fixed rates from the same JS client: what the client and the machine alone add to the tail.
+    for (const { service, againstFloor } of inputs.readsAtFixedRate) {
+      const row = await againstFloor(floor.url);
+      rows.push({
+        floor: `read floor: ${what} (open loop, ${loadOf(row)})`,
+        perSecond: row.perSecond,
+        p99Ms: row.p99Ms,
+        service,
+        target: `p99 ≤ ${TARGETS.readP99Ms} ms`,
+      });
+    }
+  } finally {
+    await floor.close();
   }
   return { rows, missing };
 }
@@ -119,7 +135,7 @@ export function formatFloors(rows: FloorRow[]): string {
 /** One chart: each floor beside the service figure it bounds, with the target where there is one. */
 export function floorFigures(rows: FloorRow[]): Figure[] {
   const perSecond = chartOf("service vs this machine's floor, per second", "/s");
-  const latency = chartOf("cached read p99, service vs floor (wrk, 50 connections)", "ms");
+  const latency = chartOf("cached read p99, service vs floor (50 connections)", "ms");
   return rows.flatMap((r) => {
     const settled = r.floor.includes("whole payment");
     const figures = [

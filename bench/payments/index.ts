@@ -149,7 +149,17 @@ export async function runPaymentsBench(opts: PaymentsBenchOptions = {}): Promise
     };
     await load({ ...read, durationMs: warmupMs });
     rows.push(await measured(READ, read));
-    for (const ratePerSecond of readRates) rows.push(await measured(READ, { ...read, ratePerSecond }));
+    const readsAtFixedRate = [];
+    for (const ratePerSecond of readRates) {
+      const service = await measured(READ, { ...read, ratePerSecond });
+      rows.push(service);
+      const againstFloor = async (url: string) => {
+        const spec = { ...read, url, ratePerSecond };
+        await load({ ...spec, durationMs: warmupMs });
+        return measured("read floor", spec);
+      };
+      readsAtFixedRate.push({ service, againstFloor });
+    }
     // The same reads with wrk as the client: it needs a fraction of the JS client's CPU per request, and on two
     // shared cores that CPU comes out of the service's share. Both rows stay, so the difference is visible.
     const readWrk = hasWrk() ? await measuredWrk("cached read, wrk client", read) : undefined;
@@ -163,6 +173,7 @@ export async function runPaymentsBench(opts: PaymentsBenchOptions = {}): Promise
       payment: await (await h.request(`/${id}`, { token: reader.token })).text(),
       createClosed: creates,
       readWrk,
+      readsAtFixedRate,
     });
     return { rows, settlement, floors };
   } finally {
