@@ -1,4 +1,4 @@
-import { describe, expect, it } from "bun:test";
+import { describe, expect, it, test } from "bun:test";
 import { idSchema, idTimestamp, newId } from "./ids.ts";
 
 const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -65,4 +65,11 @@ describe("idSchema", () => {
     expect(idSchema("re").safeParse(`req_${"0".repeat(26)}`).success).toBe(false);
     expect(idSchema("re").safeParse(`re_${"0".repeat(26)}`).success).toBe(true);
   });
+});
+
+test("a malformed id is refused with a message naming the shape, not zod's bare 'Invalid input'", () => {
+  const result = idSchema("usr").safeParse("bob");
+  expect(result.success).toBe(false);
+  expect(result.error?.issues[0]?.message).toContain("usr_");
+  expect(idSchema("usr").safeParse(newId("usr")).success).toBe(true);
 });

@@ -84,7 +84,10 @@ export function newId<P extends IdPrefix>(prefix: P): Id<P> {
 
 /** Zod validator for IDs made by {@link newId} with `prefix`; also renders as a JSON-Schema pattern. */
 export function idSchema<P extends IdPrefix>(prefix: P) {
-  return z.templateLiteral([z.literal(prefix), "_", z.string().regex(ULID_BODY)]);
+  // zod's default for a template mismatch is a bare "Invalid input": name the shape an id must have.
+  return z.templateLiteral([z.literal(prefix), "_", z.string().regex(ULID_BODY)], {
+    error: `Expected an id like ${prefix}_01j9z3k7… (the prefix, an underscore and 26 letters and digits)`,
+  });
 }
 
 /** Milliseconds since the epoch at which an ID was made (its ULID time part), or undefined if not an ID. */
