@@ -3,9 +3,13 @@ import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
+import { startEmbeddedAutovacuum } from "./autovacuum.ts";
 import { databaseUrlVariable, describeError } from "./errors.ts";
 import { createDatabaseProbe } from "./probe.ts";
 import type { DatabaseHandle, OpenDatabaseOptions } from "./types.ts";
+
+/** Autovacuum's default naptime: how often the embedded stand-in looks for tables to vacuum. */
+const DEFAULT_VACUUM_INTERVAL_MS = 60_000;
 
 /** PGlite data dirs that are not folders on disk (and so must not be created with mkdir). */
 const VIRTUAL_DIR = /^(memory|idb|opfs-ahp):\/\//;
@@ -46,6 +50,11 @@ export async function openPglite<TSchema extends Record<string, unknown>>(
     throw new Error(`${service}: database migrations failed: ${describeError(error)}`, { cause: error });
   }
   logger.info({ service, dataDir }, `${service}: PGlite database ready, migrations applied`);
+  const autovacuum = startEmbeddedAutovacuum(client, {
+    service,
+    logger,
+    intervalMs: opts.embeddedVacuumIntervalMs ?? DEFAULT_VACUUM_INTERVAL_MS,
+  });
 
   return {
     db,
@@ -53,6 +62,7 @@ export async function openPglite<TSchema extends Record<string, unknown>>(
     probe: createDatabaseProbe("pglite", db),
     migrated: Promise.resolve(),
     close: async () => {
+      await autovacuum.stop();
       if (!client.closed) await client.close();
     },
   };

@@ -50,4 +50,9 @@ export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
   logger: LoggerLike;
   /** Maximum postgres.js connections in the pool (default 10). Ignored for PGlite. */
   poolSize?: number | undefined;
+  /**
+   * PGlite only: how often the embedded stand-in for autovacuum runs (default 60 s; 0 = never). Postgres
+   * servers run their own autovacuum.
+   */
+  embeddedVacuumIntervalMs?: number | undefined;
 }
