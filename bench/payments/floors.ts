@@ -1,9 +1,10 @@
 /**
  * The payments benchmark's floors, measured in the same run as the service: what the database alone does
  * with the service's SQL (`database-floor.ts`, pgbench) and what a bare server does for a cached read
- * (`read-floor.ts`, under wrk as the service's wrk row, and at the service's fixed read rates from the same
- * JS open-loop client, which shows what that client and the machine add to the tail). Each is printed next to the service's
- * figure as a ratio, and a floor below a target shows the target is beyond this machine, not the code.
+ * (`read-floor.ts`: under wrk like the service's wrk row, and at the service's fixed read rates from the
+ * same JS open-loop client, which shows what that client and the machine alone add to the tail). Each is
+ * printed next to the service's figure as a ratio; a floor below a target shows the target is beyond this
+ * machine, not only beyond the code.
  */
 import { atLeast, atMost, chartOf, type Figure } from "../lib/figures.ts";
 import { textTable } from "../lib/text-table.ts";
@@ -17,7 +18,7 @@ export interface FloorRow {
   floor: string;
   /** What the floor sustained per second. */
   perSecond: number;
-  /** Its p99 where the client reports one (wrk), ms. */
+  /** Its p99 where one is measured (wrk, or the open loop from the intended start), ms. */
   p99Ms: number | undefined;
   /** The service row it is compared with. */
   service: Pick<BenchRow, "scenario" | "perSecond" | "p99Ms">;
