@@ -51,8 +51,8 @@ export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
   /** Maximum postgres.js connections in the pool (default 10). Ignored for PGlite. */
   poolSize?: number | undefined;
   /**
-   * PGlite only: how often the embedded stand-in for autovacuum runs (default 60 s; 0 = never). Postgres
-   * servers run their own autovacuum.
+   * PGlite only: how often the embedded stand-in for autovacuum runs, e.g. 60_000 (autovacuum's naptime);
+   * default 0 = never (ADR 0012). Postgres servers run their own autovacuum.
    */
   embeddedVacuumIntervalMs?: number | undefined;
 }
