@@ -11,10 +11,11 @@
  * follows any change to them. No service can create (and settle) payments faster than this floor; the
  * benchmark prints the service's figure as a ratio of it.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { postgresBinaries } from "@payments/testing";
 import { CREATE_PAYMENT } from "../../services/payments/src/actions/create-at-once.ts";
 import { statementRunner } from "../../services/payments/src/db/statements.ts";
 import { FINISH, START_PROCESSING } from "../../services/payments/src/worker/settle-at-once.ts";
@@ -30,17 +31,12 @@ export interface FloorResult {
   latencyAvgMs: number;
 }
 
-/** pgbench on PATH or in Debian's versioned directory, or undefined when not installed. */
+/** pgbench on PATH or beside the newest installed PostgreSQL server binaries, or undefined. */
 export function findPgbench(): string | undefined {
   const onPath = Bun.which("pgbench");
   if (onPath) return onPath;
-  const root = "/usr/lib/postgresql";
-  if (!existsSync(root)) return undefined;
-  for (const version of readdirSync(root).sort().reverse()) {
-    const candidate = join(root, version, "bin", "pgbench");
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
+  const bin = postgresBinaries();
+  return bin && existsSync(join(bin, "pgbench")) ? join(bin, "pgbench") : undefined;
 }
 
 /**

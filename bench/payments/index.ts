@@ -119,21 +119,18 @@ export async function runPaymentsBench(opts: PaymentsBenchOptions = {}): Promise
     };
     await load({ ...create, durationMs: warmupMs });
     const creates = await measured(CREATE, create);
-    const settlement = { created: creates.requests, settledAfterMs: await settled(testDb.db) };
-    await vacuum(testDb.db);
+    const settlement = { created: creates.requests, settledAfterMs: await quiesce(testDb.db) };
     const rows = [creates];
     // Half the closed-loop rate is one the service can sustain, so its latency is the service's own rather
     // than a queue's; the target rate then shows whether it keeps up with that. The sustainable rate runs
     // first: right after an overload, backlogs (outbox, worker, garbage) would be measured as its latency.
     const sustainable = Math.max(10, Math.round(creates.perSecond / 20) * 10);
     await load({ ...create, ratePerSecond: sustainable, durationMs: warmupMs });
-    await settled(testDb.db);
-    await vacuum(testDb.db);
+    await quiesce(testDb.db);
     for (const ratePerSecond of [sustainable, TARGETS.createsPerSecond]) {
       rows.push(await measured(CREATE, { ...create, ratePerSecond }));
       // A backlog of unsettled payments would have the worker compete with the next run for the CPU.
-      await settled(testDb.db);
-      await vacuum(testDb.db);
+      await quiesce(testDb.db);
     }
 
     const reader = customers[0];
@@ -183,24 +180,26 @@ export async function runPaymentsBench(opts: PaymentsBenchOptions = {}): Promise
   }
 }
 
-/** Milliseconds until no payment is pending or processing any more (bounded: undefined after 60 s). */
-async function settled(db: PaymentsDb): Promise<number | undefined> {
+/**
+ * Waits until no payment is pending or processing any more, then VACUUM (ANALYZE)s; resolves with the
+ * milliseconds the settling took (undefined after 60 s). This project's machines run Postgres with autovacuum
+ * off (conf.d/90-ci.conf); in production autovacuum cleans the dead row versions a burst leaves (every
+ * transition rewrites the payment, the relay rewrites each outbox row it marks sent). Without it, each run
+ * would measure the previous one's bloat: after a 10 s burst, creates at a fixed 350/s went from p50 4 ms to
+ * 9–13 ms, growing run after run.
+ */
+async function quiesce(db: PaymentsDb): Promise<number | undefined> {
   const started = performance.now();
+  let settledAfterMs: number | undefined;
   while (performance.now() - started < 60_000) {
-    if ((await unsettledPayments(db)) === 0) return Math.round(performance.now() - started);
+    if ((await unsettledPayments(db)) === 0) {
+      settledAfterMs = Math.round(performance.now() - started);
+      break;
+    }
     await Bun.sleep(100);
   }
-  return undefined;
-}
-
-/**
- * VACUUM (ANALYZE) between runs. This project's machines run Postgres with autovacuum off (conf.d/90-ci.conf);
- * in production autovacuum cleans the dead row versions a burst leaves (every transition rewrites the payment,
- * the relay rewrites each outbox row it marks sent). Without it, each run would measure the previous one's
- * bloat: after a 10 s burst, creates at a fixed 350/s went from p50 4 ms to 9–13 ms, growing run after run.
- */
-async function vacuum(db: PaymentsDb): Promise<void> {
   await statementRunner(db)("VACUUM (ANALYZE)", []);
+  return settledAfterMs;
 }
 
 if (import.meta.main) {

@@ -25,6 +25,9 @@ async function churned(updates: number): Promise<PGlite> {
   return client;
 }
 
+const startOn = (client: PGlite, intervalMs: number) =>
+  startEmbeddedAutovacuum(client, { service: "payments", logger: captureLogger().logger, intervalMs });
+
 async function stats(client: PGlite): Promise<TableStats> {
   // Statistics reach pg_stat_* at most once a second unless a flush is forced.
   await client.query("SELECT pg_stat_force_next_flush()");
@@ -54,11 +57,7 @@ describe("embedded autovacuum (PGlite)", () => {
   test("a pass vacuums the tables past autovacuum's threshold, and only those", async () => {
     const client = await churned(5);
     await client.exec("CREATE TABLE quiet (id int PRIMARY KEY); INSERT INTO quiet VALUES (1)");
-    const vacuum = startEmbeddedAutovacuum(client, {
-      service: "payments",
-      logger: captureLogger().logger,
-      intervalMs: 0,
-    });
+    const vacuum = startOn(client, 0);
     await client.query("SELECT pg_stat_force_next_flush()");
     expect(await vacuum.runOnce()).toEqual(["public.t"]);
     const after = await stats(client);
@@ -73,11 +72,7 @@ describe("embedded autovacuum (PGlite)", () => {
   test("the timer runs passes on its own, and stop() ends them", async () => {
     const client = await churned(5);
     await client.query("SELECT pg_stat_force_next_flush()");
-    const vacuum = startEmbeddedAutovacuum(client, {
-      service: "payments",
-      logger: captureLogger().logger,
-      intervalMs: 50,
-    });
+    const vacuum = startOn(client, 50);
     const deadline = Date.now() + 10_000;
     while ((await stats(client)).vacuums === 0 && Date.now() < deadline) await Bun.sleep(50);
     expect((await stats(client)).dead).toBe(0);
