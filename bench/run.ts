@@ -4,7 +4,8 @@
  * `bench/report.md`. A benchmark prints its own table and writes its figures to `bench/out/<name>.json`
  * (`bench/lib/figures.ts`); they are drawn as SVG into `bench/charts/` and linked from the report.
  * `bun run bench events payments` runs only those (their sections of the report are replaced, the others
- * kept); `bun run bench --redraw [name…]` only draws the charts again from bench/out. Benchmarks are not
+ * kept); `bun run bench --redraw [name…]` only draws the charts again from bench/out. Other `--` options go
+ * to every benchmark run (`bun run bench frontend --runs=3`). Benchmarks are not
  * tests: nothing here fails on a figure. The soak run is separate: `bun run bench:soak` (bench/soak).
  */
 import { mkdir, rm } from "node:fs/promises";
@@ -18,6 +19,8 @@ const args = Bun.argv.slice(2);
 /** `--redraw`: run nothing; draw the charts again from what bench/out holds (after changing the renderer). */
 const redraw = args.includes("--redraw");
 const only = new Set(args.filter((a) => !a.startsWith("--")));
+/** Options for the benchmarks themselves, passed on to each. */
+const passed = args.filter((a) => a.startsWith("--") && a !== "--redraw");
 
 const CHARTS = `${root}bench/charts/`;
 
@@ -41,7 +44,7 @@ async function runOne(name: string, file: string): Promise<Section> {
   await rm(figuresPath(name), { force: true });
   const date = new Date().toISOString();
   const started = performance.now();
-  const proc = Bun.spawn([process.execPath, file], { cwd: root, stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([process.execPath, file, ...passed], { cwd: root, stdout: "pipe", stderr: "pipe" });
   const collect = async (stream: ReadableStream<Uint8Array>, sink: NodeJS.WriteStream) => {
     let text = "";
     const decoder = new TextDecoder();

@@ -33,7 +33,10 @@ export default defineConfig({
   forbidOnly: env.ci,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  globalTimeout: 10 * 60_000,
+  // Eleven projects (journeys, accounts, 2FA, payments UI, fuzz, security) on two shared cores: 10 minutes
+  // on a quiet machine, and 20 to 26 measured on 2026-12-06 (a11y over every page, a busier machine). The
+  // limit catches a hung run, not a slow one: CI's own limit is 90 minutes.
+  globalTimeout: 40 * 60_000,
   reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
   use: {
     baseURL: edge,
@@ -51,6 +54,14 @@ export default defineConfig({
     { name: "vendor", testMatch: /journeys\/vendor\/.*\.spec\.ts$/, dependencies: ["setup"] },
     { name: "admin", testMatch: /journeys\/admin\/.*\.spec\.ts$/, dependencies: ["setup"] },
     { name: "shell", testMatch: /journeys\/shell\/.*\.spec\.ts$/, dependencies: ["setup"] },
+    { name: "a11y", testMatch: /journeys\/a11y\/.*\.spec\.ts$/, dependencies: ["setup"] },
+    {
+      name: "security-2fa",
+      testMatch: /journeys\/security-2fa\/.*\.spec\.ts$/,
+      dependencies: ["setup"],
+    },
+    { name: "payments-ui", testMatch: /journeys\/payments-ui\/.*\.spec\.ts$/, dependencies: ["setup"] },
+    { name: "accounts", testMatch: /journeys\/accounts\/.*\.spec\.ts$/, dependencies: ["setup"] },
     { name: "fuzz", testMatch: /fuzz\/.*\.spec\.ts$/ },
     { name: "security", testMatch: /security\/.*\.spec\.ts$/, dependencies: ["setup"] },
   ],

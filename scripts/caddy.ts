@@ -92,6 +92,8 @@ export async function startEdge(config: EdgeConfig, gatewayPort: number, cwd: st
       CADDY_ADMIN: config.CADDY_ADMIN,
       SITE_ADDRESS: config.SITE_ADDRESS,
       GATEWAY_UPSTREAMS: `127.0.0.1:${gatewayPort}`,
+      // As the edge image runs it (infra/docker/frontends.Dockerfile, ADR 0026): less of Go's collector.
+      GOGC: "400",
     },
     stdout: "ignore",
     stderr: Bun.file(log),

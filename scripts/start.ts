@@ -104,11 +104,14 @@ if (!hot.platformSignals) {
     });
   }
 }
-const infra = await createSharedInfra(loadInfraEnv(), logger, shutdown);
+const infra = await createSharedInfra(loadInfraEnv(), logger, shutdown, { deferReady: true });
 const running = new Map<string, RunningService>();
 for (const service of startOrder(await discover())) {
   running.set(service.name, await service.start(infra, running));
 }
+// Every service listens: outbox relays start now, so events left by a seed or a crash are drained by a
+// platform that already answers, in batches paced by the consumers (docs/operations.md, "Starting on a full outbox").
+infra.markReady();
 
 const gateway = running.get("gateway");
 const direct = gateway ? `http://localhost:${gateway.port}` : undefined;

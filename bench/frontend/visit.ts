@@ -1,14 +1,28 @@
 /**
- * One measured first visit of `/payments` by a signed-in customer, cold browser cache: what JavaScript it
- * downloads (raw and gzipped), how many requests (federation ones apart), and the page's First and Largest
- * Contentful Paint as Chromium reports them.
+ * One measured first visit of an entry page, cold browser cache: what JavaScript it downloads (raw, on
+ * the wire, and gzipped here), how many requests (federation ones apart), and the page's First and Largest Contentful Paint as
+ * Chromium reports them. A signed-in visit carries what a returning browser holds: the refresh cookie and
+ * the presence cookie (docs/adr/0021), which the shell trades for an access token on load.
  */
-import type { Browser } from "@playwright/test";
+import type { Browser, BrowserContext } from "@playwright/test";
+import type { Session, Viewer } from "./accounts.ts";
+
+/** A page people land on first, and who opens it. */
+export interface Entry {
+  name: string;
+  path: string;
+  viewer: Viewer;
+  /** The page's `h1`: it has loaded when this shows. */
+  heading: RegExp | string;
+}
 
 /** One JavaScript response of the visit. */
 export interface JsFile {
   url: string;
   raw: number;
+  /** Bytes of the body as sent (Caddy's or the build's encoding): what the issue's budget counts. */
+  wire: number;
+  /** The body gzipped here (level 6): the measure of earlier reports, independent of the server. */
   gzip: number;
 }
 
@@ -21,24 +35,6 @@ export interface Visit {
   lcp: number;
 }
 
-/** Registers a fresh customer (refresh tokens rotate, so every visit needs its own) and returns its cookie. */
-async function freshCustomer(origin: string): Promise<string> {
-  const email = `bench-${crypto.randomUUID().slice(0, 8)}@example.com`;
-  const register = await fetch(`${origin}/api/auth/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      email,
-      password: "bench passphrase long enough",
-      name: "Bench",
-      role: "customer",
-    }),
-  });
-  if (!register.ok) throw new Error(`register failed: ${register.status} ${await register.text()}`);
-  const cookie = register.headers.getSetCookie().find((c) => c.startsWith("refresh_token=")) ?? "";
-  return (cookie.split(";")[0] ?? "").slice("refresh_token=".length);
-}
-
 // Evaluated in the page (a string: this file is type-checked with Bun's declarations, not the DOM's).
 const PAINTS = `new Promise((resolve) => {
   const fcp = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN;
@@ -47,22 +43,26 @@ const PAINTS = `new Promise((resolve) => {
   setTimeout(() => resolve({ fcp, lcp: NaN }), 3000);
 })`;
 
-/** Opens `/payments` in a fresh context (cold cache, service workers blocked) with a customer's session. */
-export async function visitPayments(browser: Browser, origin: string): Promise<Visit> {
+/** Gives `context` a returning browser's session cookies for `origin`. */
+export async function addSession(context: BrowserContext, origin: string, session: Session): Promise<void> {
+  const { hostname } = new URL(origin);
+  const common = { domain: hostname, secure: true, sameSite: "Strict" as const };
+  await context.addCookies([
+    { ...common, name: "refresh_token", value: session.refreshToken, path: "/api/auth", httpOnly: true },
+    { ...common, name: "has_session", value: "1", path: "/" },
+  ]);
+}
+
+/** Opens `entry` in a fresh context (cold cache, service workers blocked) with `session` when signed in. */
+export async function visit(
+  browser: Browser,
+  origin: string,
+  entry: Entry,
+  session: Session | undefined,
+): Promise<Visit> {
   const context = await browser.newContext({ serviceWorkers: "block" });
   try {
-    // The session a returning customer has: the refresh cookie (the shell trades it for a token on load).
-    await context.addCookies([
-      {
-        name: "refresh_token",
-        value: await freshCustomer(origin),
-        domain: "localhost",
-        path: "/api/auth",
-        httpOnly: true,
-        secure: true,
-        sameSite: "Strict",
-      },
-    ]);
+    if (session) await addSession(context, origin, session);
     const page = await context.newPage();
     const bodies: Array<Promise<JsFile | undefined>> = [];
     let requests = 0;
@@ -73,21 +73,18 @@ export async function visitPayments(browser: Browser, origin: string): Promise<V
       if (url.pathname.startsWith("/remotes/") || url.pathname.includes("remoteEntry")) federation++;
       if (!(res.headers()["content-type"] ?? "").includes("javascript")) return;
       bodies.push(
-        res
-          .body()
-          .then((body) => ({
+        Promise.all([res.body(), res.request().sizes()])
+          .then(([body, sizes]) => ({
             url: url.pathname,
             raw: body.length,
+            wire: sizes.responseBodySize,
             gzip: Bun.gzipSync(new Uint8Array(body)).length,
           }))
           .catch(() => undefined),
       );
     });
-    await page.goto(`${origin}/payments`, { waitUntil: "networkidle" });
-    await page
-      .getByRole("heading", { name: /Payments/ })
-      .first()
-      .waitFor();
+    await page.goto(`${origin}${entry.path}`, { waitUntil: "networkidle" });
+    await page.getByRole("heading", { level: 1, name: entry.heading }).first().waitFor();
     const paints = (await page.evaluate(PAINTS)) as { fcp: number; lcp: number };
     const js = (await Promise.all(bodies)).filter((file): file is JsFile => file !== undefined);
     return { js, requests, federation, ...paints };

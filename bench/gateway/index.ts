@@ -1,10 +1,12 @@
 /**
  * Gateway overhead (not a timed test), side by side in one run: "hello" from raw Bun.serve, from a
  * service-kit service directly, through the gateway (rate limiting on Redis, per-user keys, metrics and
- * recording tracing all on), and through Caddy (TLS) → gateway when `caddy` is installed. Each server is
- * its own process; the load generator is `wrk` (C, Debian package `wrk`: `apt-get install -y wrk`), a
- * separate process too. Direct and gateway are measured in four alternating slices each, so a neighbour's
- * burst on this shared machine lands on both. Reports requests/s, p50/p99 at 50 connections, CPU time per
+ * recording tracing all on), and through Caddy (TLS, the root Caddyfile) → gateway when `caddy` is
+ * installed, with Caddy → raw Bun.serve as the edge's floor on this machine. Each server is its own
+ * process; the load generator is `wrk` (C, Debian package `wrk`: `apt-get install -y wrk`), a separate
+ * process too. Direct, gateway and Caddy → gateway are measured in four alternating slices each, so a
+ * neighbour's burst on this shared machine lands on all of them; the Caddy rows send the Accept-Encoding a
+ * browser sends, and wrk keeps its 50 TLS connections through a slice (handshakes happen once per slice). Reports requests/s, p50/p99 at 50 connections, CPU time per
  * request of each server process (from /proc), and p50/p99 at one connection — the added latency when
  * nothing queues. A gateway counting in memory only (as while Redis is down) shows what Redis costs.
  * Run: `flock /tmp/bench.lock bun bench/gateway/index.ts` (or `bun run bench gateway`).
@@ -13,10 +15,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@payments/testing";
 import { atLeast, chartOf, writeFigures } from "../lib/figures.ts";
 import { hasWrk, parseWrk } from "../lib/wrk.ts";
 import { benchEnv } from "./config.ts";
+import { closedConnectionsTo, startEdge } from "./edge.ts";
 
 const here = new URL(".", import.meta.url).pathname;
 const root = new URL("../..", import.meta.url).pathname;
@@ -84,8 +86,9 @@ function wrk(
   seconds: number,
   watch: Record<string, number>,
   bearer = token,
+  extraHeaders: string[] = [],
 ): Measured {
-  const header = ["-H", `Authorization: Bearer ${bearer}`];
+  const header = ["-H", `Authorization: Bearer ${bearer}`, ...extraHeaders.flatMap((h) => ["-H", h])];
   // Warm-up first: JIT, connection pools, Caddy's certificate.
   Bun.spawnSync(["wrk", "-t1", `-c${connections}`, "-d1s", ...header, url]);
   const before = Object.fromEntries(Object.entries(watch).map(([name, pid]) => [name, cpuSeconds(pid)]));
@@ -144,37 +147,30 @@ try {
     local: `http://127.0.0.1:${local.port}/api/hello/hello`,
     caddy: "",
   };
-  let caddyPid: number | undefined;
-  if (Bun.which("caddy")) {
-    const https = await freePort();
-    const caddy = Bun.spawn(["caddy", "run", "--config", join(root, "Caddyfile"), "--adapter", "caddyfile"], {
-      env: {
-        PATH: env.path,
-        HOME: scratch,
-        XDG_DATA_HOME: join(scratch, "data"),
-        XDG_CONFIG_HOME: join(scratch, "config"),
-        CADDY_HTTPS_PORT: String(https),
-        CADDY_HTTP_PORT: String(await freePort()),
-        CADDY_ADMIN: "off",
-        GATEWAY_UPSTREAMS: `127.0.0.1:${gateway.port}`,
-      },
-      stdout: "ignore",
-      stderr: "ignore",
-    });
-    procs.push(caddy);
-    caddyPid = caddy.pid;
-    urls.caddy = `https://localhost:${https}/api/hello/hello`;
-    await Bun.sleep(2_000);
-  }
+  const edge = await startEdge({ root, scratch, path: env.path, upstream: `127.0.0.1:${gateway.port}` });
+  const edgeFloor = await startEdge({ root, scratch, path: env.path, upstream: `127.0.0.1:${raw.port}` });
+  if (edge && edgeFloor) procs.push(edge.proc, edgeFloor.proc);
+  const caddyPid = edge?.proc.pid;
+  urls.caddy = edge ? `${edge.origin}/api/hello/hello` : "";
+  // What a browser sends: Caddy decides per response whether to compress (ADR 0026).
+  const BROWSER = ["Accept-Encoding: gzip, deflate, br, zstd"];
 
   const s = env.seconds;
   const rawRow = wrk(urls.raw, CONNECTIONS, s, {});
-  // Direct and through-gateway slices alternate, so a neighbour's burst on this shared machine lands on both.
+  // Direct, through-gateway and Caddy slices alternate, so a neighbour's burst on this shared machine lands
+  // on all of them.
   const directSlices: Measured[] = [];
   const gatewaySlices: Measured[] = [];
+  const caddySlices: Measured[] = [];
+  let closedByCaddy = 0;
   for (let round = 0; round < ROUNDS; round++) {
     directSlices.push(wrk(urls.direct, CONNECTIONS, s, pids));
     gatewaySlices.push(wrk(urls.gateway, CONNECTIONS, s, pids));
+    if (caddyPid) {
+      const before = closedConnectionsTo(gateway.port);
+      caddySlices.push(wrk(urls.caddy, CONNECTIONS, s, { ...pids, caddy: caddyPid }, token, BROWSER));
+      closedByCaddy += closedConnectionsTo(gateway.port) - before;
+    }
   }
   const direct = combine(directSlices);
   const through = combine(gatewaySlices);
@@ -185,12 +181,16 @@ try {
     { service: service.proc.pid, gateway: local.proc.pid },
     local.token,
   );
-  const caddyRow = caddyPid ? wrk(urls.caddy, CONNECTIONS, s, { ...pids, caddy: caddyPid }) : undefined;
+  const caddyRow = caddyPid ? combine(caddySlices) : undefined;
+  const floorRow =
+    edgeFloor && caddyPid
+      ? wrk(`${edgeFloor.origin}/`, CONNECTIONS, s, { caddy: edgeFloor.proc.pid }, token, BROWSER)
+      : undefined;
   const quiet = {
     direct: wrk(urls.direct, 1, 3, {}),
     gateway: wrk(urls.gateway, 1, 3, {}),
     local: wrk(urls.local, 1, 3, {}, local.token),
-    caddy: caddyPid ? wrk(urls.caddy, 1, 3, {}) : undefined,
+    caddy: caddyPid ? wrk(urls.caddy, 1, 3, {}, token, BROWSER) : undefined,
   };
 
   const rps = (m: Measured): number => m.requests / m.seconds;
@@ -217,7 +217,9 @@ try {
   console.log(row(`service direct (${ROUNDS} × ${s} s, interleaved)`, direct));
   console.log(row(`gateway → service (${ROUNDS} × ${s} s, interleaved)`, through));
   console.log(row("gateway → service, limiter in memory only (as while Redis is down)", localRow));
-  if (caddyRow) console.log(row("Caddy (TLS) → gateway → service", caddyRow));
+  if (caddyRow)
+    console.log(row(`Caddy (TLS) → gateway → service (${ROUNDS} × ${s} s, interleaved)`, caddyRow));
+  if (floorRow) console.log(row("floor: Caddy (TLS) → raw Bun.serve", floorRow));
 
   console.log("\nOne connection (nothing queues): latency a single client sees\n");
   console.log("| path | p50 ms | p99 ms | added p50 ms |");
@@ -236,6 +238,19 @@ try {
     `\ntargets (issue 10): through the gateway ≥ 0.40× direct throughput: ${ratio.toFixed(2)}× ${ratio >= 0.4 ? "met" : "NOT met"}; ` +
       `added p50 ≤ 1.5 ms: ${added.toFixed(2)} ms ${added <= 1.5 ? "met" : "NOT met"}`,
   );
+  if (caddyRow && floorRow) {
+    const edgeRatio = rps(caddyRow) / rps(through);
+    // The servers' CPU per request on each path: what the ratio would be if they alone shared the cores.
+    const serversCpu = (m: Measured): number => Object.values(m.cpu).reduce((a, b) => a + b, 0) / m.requests;
+    const edgeCpuRatio = serversCpu(through) / serversCpu(caddyRow);
+    console.log(
+      `edge (issue 21): Caddy (TLS) → gateway ≥ 0.50× the gateway alone: ${edgeRatio.toFixed(2)}× ` +
+        `${edgeRatio >= 0.5 ? "met" : "NOT met"} (by the servers' CPU per request: ${edgeCpuRatio.toFixed(2)}×); ` +
+        "floor on this machine: Caddy → raw Bun.serve " +
+        `${(rps(floorRow) / rps(rawRow)).toFixed(2)}× raw Bun.serve; connections to the gateway closed during ` +
+        `the Caddy slices: ${closedByCaddy}`,
+    );
+  }
   if (env.profile) console.log(`gateway CPU profile: ${profileDir}`);
   const hello = chartOf(`"hello" throughput, ${CONNECTIONS} connections`, "req/s");
   const vsDirect = chartOf("throughput relative to the service direct", "×");
@@ -247,6 +262,7 @@ try {
     "gateway → service": through,
     "gateway, limiter in memory": localRow,
     "Caddy (TLS) → gateway": caddyRow,
+    "floor: Caddy (TLS) → raw": floorRow,
   };
   const figures = Object.entries(rows).flatMap(([name, m]) =>
     m
@@ -263,6 +279,19 @@ try {
   };
   for (const [name, m] of Object.entries(quietRows))
     if (m) figures.push(oneConn(name, "p50", m.p50), oneConn(name, "p99", m.p99));
+  if (caddyRow && floorRow) {
+    // The edge's cost as a ratio to what it fronts, beside the same ratio for the floor (Caddy → raw).
+    const edgeChart = chartOf("the edge: throughput through Caddy (TLS) relative to its upstream alone", "×");
+    figures.push(
+      edgeChart(
+        "Caddy → gateway ÷ gateway",
+        "×",
+        Number((rps(caddyRow) / rps(through)).toFixed(2)),
+        atLeast(0.5),
+      ),
+      edgeChart("floor: Caddy → raw ÷ raw Bun.serve", "×", Number((rps(floorRow) / rps(rawRow)).toFixed(2))),
+    );
+  }
   await writeFigures("gateway", figures);
 } finally {
   for (const p of procs) p.kill("SIGINT");

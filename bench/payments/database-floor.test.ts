@@ -46,7 +46,8 @@ describe.if(postgres !== undefined && (pgbench !== undefined || isCI))(
       const rows = await runDatabaseFloor(pgbench ?? "pgbench", { connections: 2, seconds: 1 });
       expect(rows.map((r) => r.scenario)).toEqual([
         "database floor: create statement (pgbench)",
-        "database floor: whole payment, 3 commits + relay (pgbench)",
+        "database floor: whole payment, 2 durable commits + relay (pgbench)",
+        "database floor: whole payment, 3 durable commits as before ADR 0027 (pgbench)",
       ]);
       for (const row of rows) expect(row.perSecond).toBeGreaterThan(0);
     }, 60_000);

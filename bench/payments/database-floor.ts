@@ -5,21 +5,22 @@
  * - the create statement alone (`CREATE_PAYMENT`: read-model checks, idempotency key, payment, history,
  *   outbox — one commit);
  * - a payment's whole life as the design requires it (ARCHITECTURE §4: every transition its own guarded
- *   update + history + outbox commit): create, `pending → processing`, `processing → succeeded`, plus the
- *   outbox relay marking its rows sent in batches.
+ *   update + history + outbox statement): create, `pending → processing` (committed without waiting for the
+ *   WAL flush, docs/adr/0027), `processing → succeeded`, plus the outbox relay marking its rows sent in batches.
  * The statements are the service's exported SQL texts with pgbench variables in place of `$n`, so the floor
  * follows any change to them. No service can create (and settle) payments faster than this floor; the
- * benchmark prints the service's figure as a ratio of it.
+ * benchmark prints the service's figure as a ratio of it. With `rate`, both scenarios run once more at that
+ * fixed rate (`pgbench -R`), for their p50/p99 from the scheduled start beside the service's at that rate.
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { postgresBinaries } from "@payments/testing";
-import { CREATE_PAYMENT } from "../../services/payments/src/actions/create-at-once.ts";
+import { CREATE_PAYMENT, FINISH, START_PROCESSING } from "../../services/payments/src/db/payment-writes.ts";
 import { statementRunner } from "../../services/payments/src/db/statements.ts";
-import { FINISH, START_PROCESSING } from "../../services/payments/src/worker/settle-at-once.ts";
 import { openTestDb } from "../../services/payments/test/support.ts";
+import { pgbenchLogLatencies } from "./pgbench-log.ts";
 
 /** One pgbench scenario's result. */
 export interface FloorResult {
@@ -29,6 +30,10 @@ export interface FloorResult {
   perSecond: number;
   /** pgbench's average latency of one scenario, ms. */
   latencyAvgMs: number;
+  /** At a fixed rate: that rate, and p50/p99 from each scenario's scheduled start, ms. */
+  offeredPerSecond?: number;
+  p50Ms?: number;
+  p99Ms?: number;
 }
 
 /** pgbench on PATH or beside the newest installed PostgreSQL server binaries, or undefined. */
@@ -61,7 +66,7 @@ const T_PROCESSING = at(1);
 const T_SETTLED = at(2);
 const id = (prefix: string) => `'${prefix}_' || :r`;
 
-/** The create statement, parameters in `createPaymentAtOnce`'s order. */
+/** The create statement, parameters in `insertPayment`'s order. */
 const create = withPgbenchParams(CREATE_PAYMENT, [
   "'usr_payer_' || :client_id",
   "'usr_vendor'",
@@ -79,12 +84,12 @@ const create = withPgbenchParams(CREATE_PAYMENT, [
   id("att_c"),
   id("evt_c"),
   ":envelope",
+  "'true'",
 ]);
 
-/** `pending → processing`, parameters in `startProcessingAtOnce`'s order. */
+/** `pending → processing`, parameters in `markProcessing`'s order. */
 const start = withPgbenchParams(START_PROCESSING, [
   id("pay"),
-  T_CREATED,
   T_PROCESSING,
   "'payments'",
   id("evt_c"),
@@ -93,10 +98,15 @@ const start = withPgbenchParams(START_PROCESSING, [
   ":envelope",
 ]);
 
-/** `processing → succeeded`, parameters in `finishAtOnce`'s order. */
+const ASYNC_CLAIM = "set_config('synchronous_commit', 'off', true)";
+if (!start.includes(ASYNC_CLAIM))
+  throw new Error("database floor: the claim no longer commits asynchronously");
+/** The claim as it was before ADR 0027: a durable commit like the others (the floor that was raised). */
+const durableStart = start.replace(ASYNC_CLAIM, "set_config('synchronous_commit', 'on', true)");
+
+/** `processing → succeeded`, parameters in `markSettled`'s order. */
 const finish = withPgbenchParams(FINISH, [
   id("pay"),
-  T_PROCESSING,
   T_SETTLED,
   "'succeeded'",
   "NULL",
@@ -171,10 +181,20 @@ async function pgbench(bin: string, url: string, args: string[]): Promise<string
   return `${out}\n${err}`;
 }
 
-/** Runs both scenarios on a fresh payments database; `connections` = the service's pool size. */
+/** The scenarios' names in the rows. */
+export const CREATE_FLOOR = "database floor: create statement (pgbench)";
+export const WHOLE_FLOOR = "database floor: whole payment, 2 durable commits + relay (pgbench)";
+export const DURABLE_CLAIM_FLOOR =
+  "database floor: whole payment, 3 durable commits as before ADR 0027 (pgbench)";
+
+/**
+ * Runs the scenarios on a fresh payments database; `connections` = the service's pool size: creates, whole
+ * payments, and whole payments with a durable claim (the three-commit floor before ADR 0027, for the
+ * comparison in the same run). With `rate`, the first two again at that fixed rate (rows with p50/p99).
+ */
 export async function runDatabaseFloor(
   bin: string,
-  opts: { connections: number; seconds: number },
+  opts: { connections: number; seconds: number; rate?: number },
 ): Promise<FloorResult[]> {
   const testDb = await openTestDb(2);
   const dir = await mkdtemp(join(tmpdir(), "payments-floor-"));
@@ -188,37 +208,69 @@ export async function runDatabaseFloor(
     const files = {
       create: join(dir, "create.sql"),
       payment: join(dir, "payment.sql"),
+      durable: join(dir, "durable.sql"),
       relay: join(dir, "relay.sql"),
     };
     await writeFile(files.create, NEW_ID + create);
     await writeFile(files.payment, NEW_ID + create + start + finish);
+    await writeFile(files.durable, NEW_ID + create + durableStart + finish);
     await writeFile(files.relay, RELAY);
     const common = ["-c", String(opts.connections), "-j", "2", "-T", String(opts.seconds)];
     const creates = parsePgbench(await pgbench(bin, testDb.url, [...common, "-f", files.create]));
-    const whole = parsePgbench(
-      await pgbench(bin, testDb.url, [
-        ...common,
-        "-f",
-        `${files.payment}@${RELAY_WEIGHT.payment}`,
-        "-f",
-        `${files.relay}@${RELAY_WEIGHT.relay}`,
-      ]),
+    const wholeScripts = [
+      "-f",
+      `${files.payment}@${RELAY_WEIGHT.payment}`,
+      "-f",
+      `${files.relay}@${RELAY_WEIGHT.relay}`,
+    ];
+    const whole = parsePgbench(await pgbench(bin, testDb.url, [...common, ...wholeScripts]), 1);
+    const relay = ["-f", `${files.relay}@${RELAY_WEIGHT.relay}`];
+    const durable = parsePgbench(
+      await pgbench(bin, testDb.url, [...common, "-f", `${files.durable}@${RELAY_WEIGHT.payment}`, ...relay]),
       1,
     );
-    return [
+    const rows: FloorResult[] = [
       {
-        scenario: "database floor: create statement (pgbench)",
+        scenario: CREATE_FLOOR,
         connections: opts.connections,
         perSecond: Math.round(creates.tps),
         latencyAvgMs: creates.latencyAvgMs,
       },
       {
-        scenario: "database floor: whole payment, 3 commits + relay (pgbench)",
+        scenario: WHOLE_FLOOR,
         connections: opts.connections,
         perSecond: Math.round(whole.tps),
         latencyAvgMs: whole.latencyAvgMs,
       },
+      {
+        scenario: DURABLE_CLAIM_FLOOR,
+        connections: opts.connections,
+        perSecond: Math.round(durable.tps),
+        latencyAvgMs: durable.latencyAvgMs,
+      },
     ];
+    const { rate } = opts;
+    if (rate === undefined) return rows;
+    for (const [scenario, scripts] of [
+      [CREATE_FLOOR, ["-f", files.create]],
+      [WHOLE_FLOOR, wholeScripts],
+    ] as const) {
+      const prefix = scenario === CREATE_FLOOR ? "create" : "whole";
+      const logged = ["-R", String(rate), "-l", "--log-prefix", join(dir, prefix)];
+      const output = await pgbench(bin, testDb.url, [...common, ...logged, ...scripts]);
+      const result = parsePgbench(output, scenario === CREATE_FLOOR ? undefined : 1);
+      const latency = await pgbenchLogLatencies(dir, prefix);
+      rows.push({
+        scenario: `${scenario}, ${rate.toLocaleString("en")}/s`,
+        connections: opts.connections,
+        perSecond: Math.round(result.tps),
+        latencyAvgMs: result.latencyAvgMs,
+        offeredPerSecond: rate,
+        p50Ms: Number(latency.p50.toFixed(2)),
+        p99Ms: Number(latency.p99.toFixed(2)),
+      });
+    }
+    return rows;
   } finally {
     await rm(dir, { recursive: true, force: true });
     await testDb.close();
@@ -228,5 +280,12 @@ export async function runDatabaseFloor(
 if (import.meta.main) {
   const bin = findPgbench();
   if (!bin) throw new Error("pgbench is not installed (apt-get install postgresql-client)");
-  console.table(await runDatabaseFloor(bin, { connections: 20, seconds: 10 }));
+  const rate = Number(Bun.argv[2] ?? Number.NaN);
+  console.table(
+    await runDatabaseFloor(bin, {
+      connections: 20,
+      seconds: 10,
+      rate: Number.isFinite(rate) ? rate : undefined,
+    }),
+  );
 }

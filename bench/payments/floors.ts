@@ -37,6 +37,8 @@ export interface FloorInputs {
   /** The cached payment's JSON, as the service answers it. */
   payment: string;
   createClosed: BenchRow;
+  /** The service's creates at a fixed rate it sustains: the floors run at that rate too, for their p99. */
+  createFixed: BenchRow | undefined;
   readWrk: BenchRow | undefined;
   /** The service's fixed-rate read rows, each with a way to offer the floor server the same load. */
   readsAtFixedRate: { service: BenchRow; againstFloor: (url: string) => Promise<BenchRow> }[];
@@ -51,9 +53,10 @@ export async function runFloors(inputs: FloorInputs): Promise<{ rows: FloorRow[]
   else if (!pgbench)
     missing.push("database floor: pgbench not installed (apt-get install postgresql-client)");
   else {
-    const [creates, payments] = await runDatabaseFloor(pgbench, {
+    const [creates, payments, before, ...atRate] = await runDatabaseFloor(pgbench, {
       connections: inputs.poolSize,
       seconds: inputs.seconds,
+      rate: inputs.createFixed?.offeredPerSecond,
     });
     const service = inputs.createClosed;
     if (creates)
@@ -71,6 +74,27 @@ export async function runFloors(inputs: FloorInputs): Promise<{ rows: FloorRow[]
         p99Ms: undefined,
         service,
         target: `≥ ${TARGETS.createsPerSecond.toLocaleString("en")}/s (creates, settled)`,
+      });
+    }
+    if (before) {
+      rows.push({
+        floor: before.scenario,
+        perSecond: before.perSecond,
+        p99Ms: undefined,
+        service,
+        target: "",
+      });
+    }
+    // The same offered rate for the database alone: what its own tail is at the load the service answered.
+    const fixed = inputs.createFixed;
+    for (const floorAtRate of fixed ? atRate : []) {
+      if (!fixed) break;
+      rows.push({
+        floor: floorAtRate.scenario,
+        perSecond: floorAtRate.perSecond,
+        p99Ms: floorAtRate.p99Ms,
+        service: fixed,
+        target: `p99 ≤ ${TARGETS.createP99Ms} ms (creates)`,
       });
     }
   }
@@ -137,7 +161,15 @@ export function formatFloors(rows: FloorRow[]): string {
 export function floorFigures(rows: FloorRow[]): Figure[] {
   const perSecond = chartOf("service vs this machine's floor, per second", "/s");
   const latency = chartOf("cached read p99, service vs floor (50 connections)", "ms");
+  const createLatency = chartOf("create p99 at a fixed rate, service vs database floor", "ms");
   return rows.flatMap((r) => {
+    if (r.floor.startsWith("database floor") && r.p99Ms !== undefined) {
+      // At a fixed rate both achieve the rate: only the latencies say anything.
+      return [
+        createLatency(r.floor, "floor", r.p99Ms, atMost(TARGETS.createP99Ms)),
+        createLatency(r.floor, "service", r.service.p99Ms, atMost(TARGETS.createP99Ms)),
+      ];
+    }
     const settled = r.floor.includes("whole payment");
     const figures = [
       perSecond(r.floor, "floor", r.perSecond, settled ? atLeast(TARGETS.createsPerSecond) : undefined),

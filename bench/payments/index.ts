@@ -121,6 +121,7 @@ export async function runPaymentsBench(opts: PaymentsBenchOptions = {}): Promise
     const creates = await measured(CREATE, create);
     const settlement = { created: creates.requests, settledAfterMs: await quiesce(testDb.db) };
     const rows = [creates];
+    let createFixed: BenchRow | undefined;
     // Half the closed-loop rate is one the service can sustain, so its latency is the service's own rather
     // than a queue's; the target rate then shows whether it keeps up with that. The sustainable rate runs
     // first: right after an overload, backlogs (outbox, worker, garbage) would be measured as its latency.
@@ -128,7 +129,9 @@ export async function runPaymentsBench(opts: PaymentsBenchOptions = {}): Promise
     await load({ ...create, ratePerSecond: sustainable, durationMs: warmupMs });
     await quiesce(testDb.db);
     for (const ratePerSecond of [sustainable, TARGETS.createsPerSecond]) {
-      rows.push(await measured(CREATE, { ...create, ratePerSecond }));
+      const row = await measured(CREATE, { ...create, ratePerSecond });
+      rows.push(row);
+      createFixed ??= row;
       // A backlog of unsettled payments would have the worker compete with the next run for the CPU.
       await quiesce(testDb.db);
     }
@@ -169,6 +172,7 @@ export async function runPaymentsBench(opts: PaymentsBenchOptions = {}): Promise
       seconds: Math.round(durationMs / 1000),
       payment: await (await h.request(`/${id}`, { token: reader.token })).text(),
       createClosed: creates,
+      createFixed,
       readWrk,
       readsAtFixedRate,
     });
@@ -231,5 +235,17 @@ if (import.meta.main) {
   );
   console.log(formatFloors(result.floors.rows));
   for (const reason of result.floors.missing) console.log(`not measured: ${reason}`);
+  const closed = result.rows[0];
+  if (closed) {
+    // The floor's client is C and needs next to no CPU; the service and its load generator share the same
+    // cores as Postgres. Their CPU per create alone bounds the service's rate before Postgres takes any.
+    const perCreate = closed.serviceCpuMs + closed.loadCpuMs;
+    const cores = navigator.hardwareConcurrency;
+    console.log(
+      `CPU bound: the service (HTTP, worker, relay) and its load generator used ${perCreate.toFixed(3)} ms of CPU ` +
+        `per create; on ${cores} cores that alone caps creates at ${Math.round((cores * 1000) / perCreate)}/s ` +
+        "before Postgres, which runs on the same cores, takes its share",
+    );
+  }
   await writeFigures("payments", [...figuresOf(result.rows), ...floorFigures(result.floors.rows)]);
 }

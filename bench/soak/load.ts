@@ -72,7 +72,31 @@ async function register(role: "customer" | "vendor"): Promise<User | undefined> 
   });
   const id = field(res.json, "user", "id");
   const token = field(res.json, "access_token");
-  return id && token ? { id, email, token, tokenAt: Date.now() } : undefined;
+  if (!id || !token) return undefined;
+  await verify(email);
+  return { id, email, token, tokenAt: Date.now() };
+}
+
+/**
+ * Confirms the address with the link of its verification mail, read from the development mailbox's JSON
+ * (the soak runs the embedded default, not production): unverified accounts neither pay nor get paid.
+ */
+async function verify(email: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const box = await call(
+      "mailbox",
+      "GET",
+      `/api/auth/dev/mailbox/messages?to=${encodeURIComponent(email)}`,
+    );
+    const mails = (box.json as { data?: Array<{ links: string[] }> } | undefined)?.data ?? [];
+    const link = mails.flatMap((m) => m.links).find((l) => l.includes("/account/verify?token="));
+    const token = link ? new URL(link).searchParams.get("token") : null;
+    if (token) {
+      await call("verify", "POST", "/api/auth/email/verify", { body: { token } });
+      return;
+    }
+    await Bun.sleep(100);
+  }
 }
 
 async function login(user: User): Promise<void> {

@@ -23,6 +23,10 @@ describe("chaos (short)", () => {
     expect(report.verification.duplicated).toEqual([]);
     expect(report.verification.doubleTransitions).toEqual([]);
     expect(report.verification.auditDuplicated).toEqual([]);
+    // The ledger (docs/adr/0031) journaled every succeeded payment exactly once and reconciles.
+    expect(report.verification.ledgerMissing).toEqual([]);
+    expect(report.verification.ledgerDuplicated).toEqual([]);
+    expect(report.verification.ledgerUnbalanced).toEqual([]);
     expect(problems(report)).toEqual([]);
   }, 900_000);
 });

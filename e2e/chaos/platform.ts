@@ -14,6 +14,8 @@ const SERVICES = ["auth", "payments", "admin", "profile"] as const;
 /** The running platform and how to reach its databases. */
 export interface ChaosPlatform {
   readonly gateway: string;
+  /** The development mailbox auth writes (no SMTP_URL): where verification mails land. */
+  readonly mailboxDir: string;
   /** service → its database URL on the private cluster. */
   readonly databases: Record<(typeof SERVICES)[number], string>;
   /** SIGKILL, no goodbye: what a crashed host or an OOM kill does. */
@@ -56,6 +58,7 @@ export async function startChaosPlatform(opts: {
     RABBITMQ_URL: opts.rabbitmqUrl,
     LOG_LEVEL: "warn",
     PLATFORM_EDGE: "off",
+    MAILBOX_DIR: join(opts.dir, "mailbox"),
     AUTH_REGISTRATIONS_PER_IP_HOUR: "100000",
     // Every test client is 127.0.0.1 and registers many users: the gateway's limits would throttle the run.
     GATEWAY_RATE_LIMIT_USER: "1000000",
@@ -82,6 +85,7 @@ export async function startChaosPlatform(opts: {
   await start();
   return {
     gateway: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
+    mailboxDir: join(opts.dir, "mailbox"),
     databases,
     get unexpectedExits() {
       return unexpectedExits;

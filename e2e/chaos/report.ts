@@ -23,6 +23,7 @@ export function summarize(r: ChaosReport): string {
       .map(([s, n]) => `${s} ${n}`)
       .join(", ")})`,
     `lost ${v.lost.length} · duplicated ${v.duplicated.length} · transitions applied twice ${v.doubleTransitions.length} · audit missing ${v.auditMissing.length} · audit duplicated ${v.auditDuplicated.length} · unsettled ${v.unsettled.length}`,
+    `ledger: ${v.ledgerMissing.length} succeeded payments not journaled · ${v.ledgerDuplicated.length} journaled twice · reconciliation ${v.ledgerUnbalanced.length === 0 ? "balanced" : `${v.ledgerUnbalanced.length} problems`}`,
     `cancel while the bus was down: HTTP ${r.cancelDuringBusOutage.status}, finally ${r.cancelDuringBusOutage.finalStatus}, processor attempts ${r.cancelDuringBusOutage.attempts}`,
     `platform exits not asked for: ${r.unexpectedExits} · run took ${(r.durationMs / 1000).toFixed(0)} s`,
   ];
@@ -45,6 +46,12 @@ export function problems(r: ChaosReport): string[] {
   if (v.auditMissing.length) out.push(`payments the audit log never heard of: ${v.auditMissing.length}`);
   if (v.unsettled.length)
     out.push(`payments still pending/processing after the drain: ${v.unsettled.length}`);
+  if (v.ledgerMissing.length)
+    out.push(`succeeded payments the ledger never journaled: ${v.ledgerMissing.length}`);
+  if (v.ledgerDuplicated.length)
+    out.push(`payments journaled twice: ${v.ledgerDuplicated.slice(0, 5).join(", ")}`);
+  if (v.ledgerUnbalanced.length)
+    out.push(`ledger does not reconcile: ${v.ledgerUnbalanced.slice(0, 5).join("; ")}`);
   for (const f of r.faults)
     if (f.recoveryMs === undefined) out.push(`no payment confirmed within 60 s after: ${f.fault}`);
   if (r.cancelDuringBusOutage.status !== 200)

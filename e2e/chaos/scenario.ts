@@ -8,6 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitForMail } from "../support/mailbox.ts";
 import { type LoadResult, type Payer, runLoad } from "./load.ts";
 import { startChaosPlatform } from "./platform.ts";
 import { privatePostgres, privateRabbit, privateRedis, type Stoppable } from "./servers.ts";
@@ -89,10 +90,16 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           await post("/api/auth/register", { email, password, name: `chaos ${role} ${i}`, role }),
         );
         const user = body.user as { id: string };
+        // Only a confirmed address pays or is paid (docs/adr/0017): follow the link in the mail.
+        const { token } = await waitForMail(email, "/account/verify", { dir: platform.mailboxDir });
+        const verified = await post("/api/auth/email/verify", { token });
+        if (verified.status !== 200) throw new Error(`verify ${email}: ${verified.status}`);
         return { id: user.id, email, password, token: String(body.access_token) };
       };
-      const vendor = await register("vendor", 0);
+      // Payers first: their confirmations go out before the vendor's, so once the vendor can be found (below)
+      // payments has heard that the payers may pay too (one outbox, published in order).
       const payers: Payer[] = await Promise.all([1, 2, 3].map((i) => register("customer", i)));
+      const vendor = await register("vendor", 0);
       // The payments service learns of the vendor from `user.registered`: wait until it can be paid.
       for (let i = 0; i < 100; i++) {
         const res = await fetch(`${platform.gateway}/api/payments/payees?query=chaos`, {

@@ -1,7 +1,9 @@
 /**
  * Counting after the storm, straight from the services' databases: every payment the client saw confirmed
  * exists exactly once; no idempotency key made two payments; no state transition was applied twice; the
- * admin service recorded each payment's events exactly once (its inbox and the outbox did their job).
+ * admin service recorded each payment's events exactly once (its inbox and the outbox did their job); the
+ * ledger journaled every succeeded payment once and reconciles (Σ postings = 0 per currency, every account's
+ * balance = its postings — docs/adr/0031).
  */
 import postgres from "postgres";
 import type { LoadResult } from "./load.ts";
@@ -23,6 +25,11 @@ export interface Verification {
   auditDuplicated: string[];
   /** Payments not yet in a final state. */
   unsettled: string[];
+  /** Succeeded chaos payments without a ledger entry, or with more than one. */
+  ledgerMissing: string[];
+  ledgerDuplicated: string[];
+  /** What the reconciliation finds wrong: unbalanced currencies, accounts whose balance ≠ their postings. */
+  ledgerUnbalanced: string[];
   byStatus: Record<string, number>;
 }
 
@@ -38,7 +45,10 @@ export async function verify(
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const result = await count(payments, admin, load);
-      const done = result.unsettled.length === 0 && result.auditMissing.length === 0;
+      const done =
+        result.unsettled.length === 0 &&
+        result.auditMissing.length === 0 &&
+        result.ledgerMissing.length === 0;
       if (done || Date.now() > deadline) return result;
       await Bun.sleep(1_000);
     }
@@ -66,6 +76,19 @@ async function count(payments: postgres.Sql, admin: postgres.Sql, load: LoadResu
   const audited = new Map(audit.map((a) => [a.subject, a.n]));
   const byStatus: Record<string, number> = {};
   for (const row of rows) byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
+  const entries = await payments<Array<{ source_id: string; n: number }>>`
+    select source_id, count(*)::int as n from ledger.entries where source_type = 'payment' group by source_id`;
+  const journaled = new Map(entries.map((e) => [e.source_id, e.n]));
+  const succeeded = rows.filter((r) => ["succeeded", "partially_refunded", "refunded"].includes(r.status));
+  const unbalanced = await payments<Array<{ what: string }>>`
+    select 'currency ' || currency || ' sums to ' || sum(amount) as what from ledger.postings
+      group by currency having sum(amount) <> 0
+    union all
+    select 'account ' || a.id || ': balance ' || a.balance || ', postings ' || coalesce(p.total, 0)
+      from ledger.accounts a
+      left join (select account_id, sum(amount) as total from ledger.postings group by account_id) p
+        on p.account_id = a.id
+      where a.balance <> coalesce(p.total, 0)`;
   return {
     paymentsInDb: rows.length,
     confirmed: load.confirmed.size,
@@ -76,6 +99,9 @@ async function count(payments: postgres.Sql, admin: postgres.Sql, load: LoadResu
     auditMissing: rows.filter((r) => !audited.has(r.id)).map((r) => r.id),
     auditDuplicated: [...audited.entries()].filter(([, n]) => n > 1).map(([id]) => id),
     unsettled: rows.filter((r) => ["pending", "processing"].includes(r.status)).map((r) => r.id),
+    ledgerMissing: succeeded.filter((r) => !journaled.has(r.id)).map((r) => r.id),
+    ledgerDuplicated: succeeded.filter((r) => (journaled.get(r.id) ?? 0) > 1).map((r) => r.id),
+    ledgerUnbalanced: unbalanced.map((u) => u.what),
     byStatus,
   };
 }

@@ -137,7 +137,9 @@ function fieldMutations(path: string[], prop: Schema): Named[] {
 
 function setField(path: string[], value: unknown): Mutation {
   return (c) => {
-    if (c.body.kind !== "json") c.body = { kind: "json", value: {} };
+    // A body that is not a JSON object (the Sentry tunnel's envelope is text) gets one to set the field in.
+    const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+    if (c.body.kind !== "json" || !isObject(c.body.value)) c.body = { kind: "json", value: {} };
     let node = c.body.value as Record<string, unknown>;
     for (const key of path.slice(0, -1)) {
       if (typeof node[key] !== "object" || node[key] === null || Array.isArray(node[key])) node[key] = {};

@@ -135,6 +135,8 @@ export const HOSTILE_IDS: readonly string[] = [
 /** A valid value for `schema`, guided by the field's name and the context's real ids. */
 export function validValue(schema: Schema, name: string, ctx: FuzzContext): unknown {
   if (schema.const !== undefined) return schema.const;
+  // Currencies are an enum of every ISO-4217 code: the base case pays in the one the platform is set up with.
+  if (schema.enum?.includes("usd")) return "usd";
   if (schema.enum && schema.enum.length > 0) return schema.enum[0];
   if (schema.default !== undefined) return schema.default;
   const type = typeOf(schema);

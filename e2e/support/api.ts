@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { caddyRootCert, edgeOrigin, gatewayOrigin, readE2eEnv } from "./config.ts";
 import { type HttpResult, loadCa, send } from "./http.ts";
+import { waitForMail } from "./mailbox.ts";
 
 /** A role a user can register with, or the seeded admin. */
 export type Role = "customer" | "vendor" | "admin";
@@ -51,14 +52,23 @@ export class Api {
     return send({ method, url: `${this.origin}${path}`, headers, body }, this.ca);
   }
 
-  /** Registers a fresh customer or vendor; `label` makes the e-mail readable in logs. */
-  async register(role: "customer" | "vendor", label: string): Promise<Account & { token: string }> {
+  /**
+   * Registers a fresh customer or vendor; `label` makes the e-mail readable in logs. Unless `verified` is
+   * false, the address is then confirmed with the token from the verification mail in the development
+   * mailbox, as its owner would (unverified accounts can neither pay nor be paid: docs/adr/0017).
+   */
+  async register(
+    role: "customer" | "vendor",
+    label: string,
+    opts: { verified?: boolean } = {},
+  ): Promise<Account & { token: string }> {
     const email = `${label}-${randomUUID().slice(0, 8)}@example.com`.toLowerCase();
     const name = `${label} ${role}`;
     const res = await this.call("POST", "/api/auth/register", {
       body: { email, password: TEST_PASSWORD, name, role },
     });
     const user = field(res, "user");
+    if (opts.verified !== false) await this.verifyEmail(email);
     return {
       id: str(user, "id"),
       email,
@@ -67,6 +77,13 @@ export class Api {
       role,
       token: str(res.json, "access_token"),
     };
+  }
+
+  /** Confirms `email` with the token of the newest verification mail to it. */
+  async verifyEmail(email: string): Promise<void> {
+    const { token } = await waitForMail(email, "/account/verify");
+    const res = await this.call("POST", "/api/auth/email/verify", { body: { token } });
+    if (res.status !== 200) throw new Error(`verify ${email}: ${res.status} ${res.text}`);
   }
 
   /** Signs in (a new session); returns the access token and the session id in it. */
@@ -80,7 +97,8 @@ export class Api {
 
   /**
    * Creates a payment with a fresh idempotency key. The payments service learns of a new vendor from
-   * `user.registered` (eventually consistent), so `invalid_payee` right after registration is retried.
+   * `user.registered` and of a confirmed address from `user.updated` (eventually consistent), so
+   * `invalid_payee` and `email_unverified` right after registration are retried.
    */
   async pay(
     token: string,
@@ -97,7 +115,7 @@ export class Api {
       });
       if (res.status === 201) return asRecord(res.json);
       const code = (res.json as { error?: { code?: string } } | undefined)?.error?.code;
-      if (code !== "invalid_payee" || Date.now() > deadline) {
+      if ((code !== "invalid_payee" && code !== "email_unverified") || Date.now() > deadline) {
         throw new Error(`payment not created: ${res.status} ${res.text}`);
       }
       await new Promise((r) => setTimeout(r, 150));

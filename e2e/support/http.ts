@@ -24,6 +24,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string | Buffer;
   timeoutMs?: number;
+  /** Local address to connect from (any of 127.0.0.0/8 is this machine): a client the edge can tell apart. */
+  localAddress?: string;
 }
 
 let caCache: { path: string; pem: string } | undefined;
@@ -58,6 +60,10 @@ export function send(req: HttpRequest, ca?: string): Promise<HttpResult> {
       headers,
       timeout: req.timeoutMs ?? 20_000,
       ...(secure ? { ca, servername: url.hostname } : {}),
+      // The name must resolve to the local address's family (localhost may be ::1 first).
+      ...(req.localAddress
+        ? { localAddress: req.localAddress, family: req.localAddress.includes(":") ? 6 : 4 }
+        : {}),
       agent: false as const,
     };
     const call = (secure ? httpsRequest : httpRequest)(options, (res) => {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { type Browser, type BrowserContext, expect, type Page, type TestInfo } from "@playwright/test";
 import { type Account, Api } from "./api.ts";
 import { readE2eEnv, usersFile } from "./config.ts";
+import { activeGuard } from "./fixtures.ts";
 
 /** The API as the journeys use it (direct to the gateway: setting up data is not what they test). */
 export const api = new Api("gateway");
@@ -61,16 +62,21 @@ export function setupUsers(): Record<"customer" | "vendor" | "admin", Account> {
   >;
 }
 
-/** A new context with the project's settings (a second device, a second user). */
+/**
+ * A new context with the project's settings (a second device, a second user), watched by the running
+ * test's guard like its own pages.
+ */
 export async function newContext(
   browser: Browser,
   info: TestInfo,
   storageState?: string,
 ): Promise<BrowserContext> {
-  return browser.newContext({
+  const context = await browser.newContext({
     baseURL: String(info.project.use.baseURL),
     ...(storageState ? { storageState } : {}),
   });
+  activeGuard()?.watchContext(context);
+  return context;
 }
 
 /** Signs in through the login form and waits for the role's start page. */
@@ -83,8 +89,12 @@ export async function signIn(
   await form.getByLabel("Email").fill(account.email);
   await form.getByLabel("Password").fill(account.password);
   await form.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(account.role === "admin" ? /\/admin$/ : /\/payments$/);
-  await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
+  // Sign-in hashes the password (argon2id) and loads the role's remote: on two busy cores (the other worker
+  // running axe, say) that has taken over 10 s, the default wait.
+  await expect(page).toHaveURL(account.role === "admin" ? /\/admin$/ : /\/payments$/, { timeout: 30_000 });
+  // On a phone the account links and Sign out are behind the header's menu button.
+  const menu = page.locator("header.shell-header").getByRole("button", { name: "Menu" });
+  await expect(page.getByRole("button", { name: "Sign out", exact: true }).or(menu)).toBeVisible();
 }
 
 /** Fills the new-payment form: vendor by search, amount in major units, a description to find it by. */
@@ -101,4 +111,18 @@ export async function fillPayment(
   await expect(form.getByText(/^Paying /)).toBeVisible();
   await form.getByLabel(/^Amount/).fill(amount);
   await form.getByLabel("Description (optional)").fill(description);
+}
+
+/** The currencies the platform accepts now (`supported_currencies` of the public configuration). */
+export async function supportedCurrencies(): Promise<string[]> {
+  const res = await api.call("GET", "/api/admin/config/public");
+  const list = (res.json as { settings?: { supported_currencies?: unknown } } | undefined)?.settings
+    ?.supported_currencies;
+  if (!Array.isArray(list)) throw new Error(`no supported_currencies in ${res.text.slice(0, 200)}`);
+  return list.filter((c): c is string => typeof c === "string");
+}
+
+/** A fresh API token of the seeded admin (a new session each time). */
+export async function adminToken(): Promise<string> {
+  return (await api.login(adminAccount())).token;
 }

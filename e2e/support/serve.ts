@@ -68,9 +68,23 @@ const platformEnv: Record<string, string> = {
   GATEWAY_RATE_LIMIT_IP: "1000000",
   GATEWAY_RATE_LIMIT_AUTH: "1000000",
   AUTH_LOGIN_FAILURES_PER_IP_HOUR: "100000",
+  // The fuzzer asks for many password resets from this one address; journeys must still get theirs.
+  AUTH_MAIL_REQUESTS_PER_IP_HOUR: "100000",
+  // Mail goes to the development mailbox in the scratch dir (support/mailbox.ts reads it), its links to
+  // Caddy's origin as a person would open them.
+  MAILBOX_DIR: join(env.dir, "mailbox"),
+  PUBLIC_BASE_URL: edge,
   // Short-lived access tokens (3 min; the shell renews one a minute before expiry), so API suites that hold
   // users for minutes go through renewal too. Not shorter: the shell would renew every second.
   AUTH_ACCESS_TOKEN_TTL_SECONDS: "180",
+  // Webhook journeys deliver to a receiver on 127.0.0.1 (docs/adr/0034): loopback targets allowed here only.
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: "true",
+  // The ledger in seconds, not days (docs/adr/0031): funds available 30 s after a payment, payouts paid 3 s
+  // after they leave; no daily payouts, which would race a journey's own payout request.
+  PAYMENTS_SETTLEMENT_DELAY_S: "30",
+  PAYMENTS_PAYOUT_ARRIVAL_S: "3",
+  PAYMENTS_LEDGER_TICK_MS: "1000",
+  PAYMENTS_DAILY_PAYOUTS: "off",
 };
 
 say(`seeding the admin user (${env.postgresUrl ? "Postgres" : "PGlite"})`);

@@ -1,7 +1,9 @@
 import { federation } from "@module-federation/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { precompress } from "../build/precompress.ts";
 import { preloadExposedChunks } from "../build/remote-preload.ts";
+import { privateSourcemaps } from "../build/sourcemaps.ts";
 import { DEV_PORTS, DEV_PROXY, FEDERATION_COMMON, REMOTE_BUILD_SHARED, remoteBase } from "../vite.shared.ts";
 
 const EXPOSES = { "./App": "./src/App.tsx" };
@@ -13,6 +15,8 @@ export default defineConfig(({ command }) => ({
   base: command === "serve" ? `http://localhost:${PORT}/` : remoteBase("admin"),
   plugins: [
     react(),
+    // Source maps for Sentry, written beside dist/ and never into it (build/sourcemaps.ts).
+    privateSourcemaps(),
     federation({
       name: "admin",
       filename: "remoteEntry.js",
@@ -23,6 +27,8 @@ export default defineConfig(({ command }) => ({
       ...(command === "build" ? { shared: REMOTE_BUILD_SHARED, experiments: { externalRuntime: true } } : {}),
     }),
     preloadExposedChunks(EXPOSES),
+    // Brotli copies beside the files, for browsers that accept br (build/precompress.ts).
+    precompress(),
   ],
   build: { target: "esnext", outDir: "dist", emptyOutDir: true },
   server: { port: PORT, strictPort: true, origin: `http://localhost:${PORT}`, cors: true, proxy: DEV_PROXY },

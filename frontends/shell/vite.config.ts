@@ -3,6 +3,8 @@ import { join } from "node:path";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
+import { precompress } from "../build/precompress.ts";
+import { privateSourcemaps } from "../build/sourcemaps.ts";
 import { DEV_PORTS, DEV_PROXY, type RemoteName, remoteBase } from "../vite.shared.ts";
 import { preloadLandingRemote } from "./build/hints.ts";
 import { LANDING_PREFIXES } from "./src/remotes/loader.ts";
@@ -50,10 +52,17 @@ export default defineConfig(({ command }) => {
     // is a plain Vite app, so its own modules are bundled and tree-shaken like any other.
     plugins: [
       react(),
+      // Source maps for Sentry, written beside dist/ and never into it (build/sourcemaps.ts).
+      privateSourcemaps(),
       preloadLandingRemote(
         LANDING_PREFIXES.map(([prefix, remote]) => ({ prefix, entry: entries[remote] ?? "" })),
       ),
       VitePWA({
+        // Our own worker (src/sw.ts: six strategies, background sync, per-user API cache); the plugin
+        // compiles it and injects the precache list.
+        strategies: "injectManifest",
+        srcDir: "src",
+        filename: "sw.ts",
         registerType: "prompt",
         injectRegister: false,
         manifest: {
@@ -66,40 +75,21 @@ export default defineConfig(({ command }) => {
           start_url: "/",
           icons: [{ src: "/icon.svg", sizes: "any", type: "image/svg+xml", purpose: "any" }],
         },
-        workbox: {
+        injectManifest: {
           // The shell's own hashed assets are precached; the remotes are separate builds (cached at run time).
           globPatterns: ["**/*.{js,css,svg,webmanifest}", "offline.html"],
-          globIgnores: ["**/node_modules/**"],
-          // Not precached: the full fallback builds of shared libraries (the tree-shaken ones are used) and
-          // the Sentry SDK, which is only downloaded when a DSN is configured.
+          globIgnores: ["**/node_modules/**", "sw.js"],
+          // Not precached: the Sentry SDK, which is only downloaded when a DSN is configured.
           manifestTransforms: [
             (entries) => ({ manifest: entries.filter((e) => precacheable(e.url)), warnings: [] }),
           ],
-          // Navigations go to the network (a deploy is seen at once); offline they get offline.html.
-          navigateFallback: null,
-          cleanupOutdatedCaches: true,
-          runtimeCaching: [
-            {
-              urlPattern: ({ url }) => url.pathname.startsWith("/api/") || url.pathname === "/ws",
-              handler: "NetworkOnly",
-            },
-            {
-              urlPattern: ({ request }) => request.mode === "navigate",
-              handler: "NetworkOnly",
-              options: { precacheFallback: { fallbackURL: "offline.html" } },
-            },
-            {
-              // Hashed remote assets never change under the same name.
-              urlPattern: ({ url }) => /^\/remotes\/[a-z]+\/assets\//.test(url.pathname),
-              handler: "CacheFirst",
-              options: {
-                cacheName: "remote-assets",
-                expiration: { maxEntries: 200, maxAgeSeconds: 30 * 86400 },
-              },
-            },
-          ],
+          // The worker would follow build.sourcemap ("hidden" for Sentry) and map itself publicly.
+          sourcemap: false,
+          rollupFormat: "iife",
         },
       }),
+      // Last: Brotli copies of everything written above, the worker included (build/precompress.ts).
+      precompress(),
     ],
     build: { target: "esnext", outDir: "dist", emptyOutDir: true },
     server: { port: DEV_PORTS.shell, strictPort: true, proxy: DEV_PROXY },

@@ -1,6 +1,6 @@
 /**
- * docker-compose.yml, checked statically (no Docker engine on the build machines, so CI cannot bring the
- * stack up): every service is there and built from the service image, everything has a health check and a
+ * docker-compose.yml, checked statically (CI also brings the stack up and tests it: `bun run stack`,
+ * `bun run stack:test`, e2e/stack; these checks hold without an engine): every service is there and built from the service image, everything has a health check and a
  * memory limit, start-up waits on health, images are pinned to the versions in .env.example, and the
  * Postgres init script, Prometheus targets and Caddy upstreams agree with the services' ports.
  */

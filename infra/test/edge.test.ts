@@ -23,6 +23,9 @@ const FILES: Record<string, string> = {
   "remotes/auth/remoteEntry.js": "export const remote = 'auth';",
   "remotes/auth/assets/login-Zx98Yw76.js": "export {}",
   "remotes/payments/remoteEntry.js": "export const remote = 'payments';",
+  // Maps a build left behind (frontends/build/sourcemaps.ts moves them out of dist/): never served.
+  "shell/assets/index-Ab12Cd34.js.map": '{"version":3,"sources":["src/secret.ts"]}',
+  "remotes/auth/assets/login-Zx98Yw76.js.map": '{"version":3,"sources":["src/secret.ts"]}',
 };
 
 describe.if(Boolean(caddy) || isCI)("edge (frontends.Caddyfile)", () => {
@@ -104,6 +107,19 @@ describe.if(Boolean(caddy) || isCI)("edge (frontends.Caddyfile)", () => {
     expect(await (await fetch(`${base}/remotes/payments/remoteEntry.js`)).text()).toContain("payments");
     expect((await fetch(`${base}/remotes/auth/missing.js`)).status).toBe(404);
     expect((await fetch(`${base}/remotes/nope/remoteEntry.js`)).status).toBe(404);
+  });
+
+  it("never serves a source map", async () => {
+    for (const path of [
+      "/assets/index-Ab12Cd34.js.map",
+      "/remotes/auth/assets/login-Zx98Yw76.js.map",
+      "/x.map",
+    ]) {
+      const res = await fetch(`${base}${path}`);
+      expect(`${path} ${res.status}`).toBe(`${path} 404`);
+      expect(await res.text()).not.toContain("sources");
+    }
+    expect(gatewayHits.some((hit) => hit.endsWith(".map"))).toBe(false);
   });
 
   it("proxies the API and health routes to the gateway, but never /metrics", async () => {

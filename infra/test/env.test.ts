@@ -19,6 +19,7 @@ import { root, serviceDirs } from "./support/platform.ts";
 /** Read only in the embedded default: in containers every service has a real database and Caddy serves the frontends. */
 const LOCAL_ONLY = new Map([
   ["GATEWAY_FRONTENDS_DIR", "the gateway serves the built frontends only without Caddy in front"],
+  ["EMBEDDED_DB_SETTINGS", "PGlite's settings; compose always sets <SERVICE>_DATABASE_URL (real Postgres)"],
 ]);
 /** `<SERVICE>_DATA_DIR`: PGlite's data directory; compose always sets `<SERVICE>_DATABASE_URL` instead. */
 const localOnly = (name: string) => LOCAL_ONLY.has(name) || /^[A-Z]+_DATA_DIR$/.test(name);

@@ -86,7 +86,14 @@ describe("PromQL in dashboards and rules", () => {
       dashboards()
         .map((d) => d.file)
         .sort(),
-    ).toEqual(["business.json", "cache.json", "event-hub.json", "red.json", "websocket.json"]);
+    ).toEqual([
+      "business.json",
+      "cache.json",
+      "datastores.json",
+      "event-hub.json",
+      "red.json",
+      "websocket.json",
+    ]);
     expect(allQueries.length).toBeGreaterThan(50);
   });
 

@@ -2,8 +2,9 @@
  * Governing: the admin's dashboard moves live while a payment happens elsewhere (live activity feed and
  * the payments figure), and the audit log shows that payment's events, filtered by its id.
  */
-import { expect, test } from "@playwright/test";
+
 import { str } from "../../support/api.ts";
+import { expect, test } from "../../support/fixtures.ts";
 import { adminAccount, api, freshPair, signIn } from "../../support/journeys.ts";
 
 test("the dashboard moves live and the audit log records the payment", async ({ page }) => {

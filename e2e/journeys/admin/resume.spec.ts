@@ -2,7 +2,7 @@
  * A returning admin with the browser state saved at setup is signed in without the form: the shell trades
  * the HttpOnly refresh cookie for a new access token on load (the one use a saved state allows).
  */
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../../support/fixtures.ts";
 import { setupUsers, storageStateFile } from "../../support/journeys.ts";
 
 test.use({ storageState: storageStateFile("admin") });

@@ -5,8 +5,9 @@
  * settles a payment within milliseconds, so a truly pending payment cannot be held for a browser; the
  * successful cancel of a pending payment is proved by the chaos run while the event bus is down.)
  */
-import { expect, test } from "@playwright/test";
+
 import { asRecord, str } from "../../support/api.ts";
+import { expect, test } from "../../support/fixtures.ts";
 import { api, freshPair, signIn } from "../../support/journeys.ts";
 
 // The page's requests must reach page.route directly, not through the service worker.
@@ -14,7 +15,9 @@ test.use({ serviceWorkers: "block" });
 
 test("cancelling a payment that has already been processed is refused in words, nothing changes", async ({
   page,
+  guard,
 }) => {
+  guard.allowResponse(409, "POST", /\/api\/payments\/pay_\w+\/cancel$/, "the refusal this journey is about");
   const { customer, vendor } = await freshPair();
   const payment = await api.pay(customer.token, vendor.id, 4_200);
   const id = str(payment, "id");

@@ -3,8 +3,9 @@
  * browser; the payment arrives there live, without a reload. A double-clicked Pay button creates exactly
  * one payment.
  */
-import { expect, type Request, test } from "@playwright/test";
+import type { Request } from "@playwright/test";
 import { asRecord } from "../../support/api.ts";
+import { expect, test } from "../../support/fixtures.ts";
 import { api, fillPayment, freshPair, newContext, signIn, uniqueWord } from "../../support/journeys.ts";
 
 test("the vendor's open page shows the customer's payment arrive live", async ({ browser, page }, info) => {

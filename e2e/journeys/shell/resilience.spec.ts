@@ -1,16 +1,20 @@
 /**
- * The shell under failure: offline, a navigation gets the service worker's offline page; with the payments
- * remote's entry unreachable, the shell shows a retryable fallback and everything else keeps working, and
- * a retry after the remote is back loads it; with the whole remote stopped (every file 503), likewise.
+ * The shell under failure: offline, a navigation gets the service worker's offline page, which reloads by
+ * itself once the network is back; with the payments remote's entry unreachable, the shell shows a
+ * retryable fallback and everything else keeps working, and a retry after the remote is back loads it;
+ * with the whole remote stopped (every file 503), likewise.
  */
-import { expect, type Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, type Guard, test } from "../../support/fixtures.ts";
 import { freshPair } from "../../support/journeys.ts";
 
 test.describe("offline", () => {
-  test("a navigation while offline shows the offline page, and back online the app returns", async ({
+  test("a navigation while offline shows the offline page, and back online the app returns by itself", async ({
     page,
     context,
+    guard,
   }) => {
+    guard.allowFailedRequest(/./, /ERR_INTERNET_DISCONNECTED/, "the browser is offline on purpose");
     await page.goto("/account/login");
     // The service worker must have installed and control the page before the network goes away; it does
     // not claim the page that registered it, so the next load is the first one it controls.
@@ -22,8 +26,9 @@ test.describe("offline", () => {
     await context.setOffline(true);
     await page.goto("/payments").catch(() => undefined);
     await expect(page.getByRole("heading", { name: "You are offline" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Try again" })).toBeVisible();
+    // Back online, the offline page retries by itself (public/offline.js): no click needed.
     await context.setOffline(false);
-    await page.getByRole("button", { name: "Try again" }).click();
     await expect(page.getByRole("form", { name: "Sign in" })).toBeVisible();
   });
 });
@@ -31,6 +36,19 @@ test.describe("offline", () => {
 test.describe("remote failures", () => {
   // Remote files are fetched by the page here, so routes see every request (no service worker in between).
   test.use({ serviceWorkers: "block" });
+
+  /** What a missing payments remote looks like on the page: failed loads, and the shell saying so. */
+  function allowRemoteDown(guard: Guard, failure: { status: number } | { error: RegExp }): void {
+    const files = /\/remotes\/payments\//;
+    if ("status" in failure)
+      guard.allowResponse(failure.status, "GET", files, "the remote is stopped on purpose");
+    else guard.allowFailedRequest(files, failure.error, "the remote is unreachable on purpose");
+    // The remote's error boundary logs what it caught before it shows the fallback.
+    guard.allowConsoleError(
+      /RemoteUnavailableError: The payments remote could not be loaded/,
+      "logged by the boundary",
+    );
+  }
 
   async function expectShellWorks(page: Page): Promise<void> {
     const nav = page.getByRole("navigation", { name: "Main" });
@@ -44,7 +62,9 @@ test.describe("remote failures", () => {
 
   test("an unreachable payments remoteEntry.js gives a retryable fallback; retry loads it", async ({
     page,
+    guard,
   }) => {
+    allowRemoteDown(guard, { error: /ERR_CONNECTION_REFUSED/ });
     const { customer } = await freshPair();
     let down = true;
     await page.route("**/remotes/payments/remoteEntry.js*", (route) =>
@@ -68,7 +88,11 @@ test.describe("remote failures", () => {
     await expect(page.getByRole("link", { name: "New payment" }).first()).toBeVisible();
   });
 
-  test("the shell survives a stopped payments remote (every file of it answers 503)", async ({ page }) => {
+  test("the shell survives a stopped payments remote (every file of it answers 503)", async ({
+    page,
+    guard,
+  }) => {
+    allowRemoteDown(guard, { status: 503 });
     const { customer } = await freshPair();
     await page.route("**/remotes/payments/**", (route) =>
       route.fulfill({ status: 503, contentType: "text/plain", body: "remote stopped" }),

@@ -16,7 +16,11 @@ const ConfigPage = lazy(() =>
   import("./pages/ConfigPage.tsx").then((module) => ({ default: module.ConfigPage })),
 );
 
-/** The admin remote (mounted at `/admin`, admins only): dashboard, users, audit log, configuration. */
+const LedgerPage = lazy(() =>
+  import("./pages/LedgerPage.tsx").then((module) => ({ default: module.LedgerPage })),
+);
+
+/** The admin remote (mounted at `/admin`, admins only): dashboard, users, audit log, configuration, ledger. */
 export default function AdminApp({ platform, basePath }: RemoteAppProps) {
   return (
     <RemoteRoot platform={platform}>
@@ -26,6 +30,7 @@ export default function AdminApp({ platform, basePath }: RemoteAppProps) {
           <Route path="users" element={<UsersPage />} />
           <Route path="audit" element={<AuditLogPage />} />
           <Route path="config" element={<ConfigPage />} />
+          <Route path="ledger" element={<LedgerPage />} />
           <Route path="*" element={<Navigate to={basePath || "/"} replace />} />
         </Routes>
       </Suspense>

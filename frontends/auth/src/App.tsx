@@ -14,6 +14,26 @@ const ChangePasswordPage = lazy(() =>
 const SessionsPage = lazy(() =>
   import("./pages/SessionsPage.tsx").then((module) => ({ default: module.SessionsPage })),
 );
+const DevelopersPage = lazy(() =>
+  import("./pages/DevelopersPage.tsx").then((module) => ({ default: module.DevelopersPage })),
+);
+const SecurityPage = lazy(() =>
+  import("./pages/SecurityPage.tsx").then((module) => ({ default: module.SecurityPage })),
+);
+
+// Pages a mailed link opens (docs/adr/0017), and the way there from the sign-in page.
+const ForgotPasswordPage = lazy(() =>
+  import("./pages/ForgotPasswordPage.tsx").then((module) => ({ default: module.ForgotPasswordPage })),
+);
+const ResetPasswordPage = lazy(() =>
+  import("./pages/ResetPasswordPage.tsx").then((module) => ({ default: module.ResetPasswordPage })),
+);
+const VerifyEmailPage = lazy(() =>
+  import("./pages/VerifyEmailPage.tsx").then((module) => ({ default: module.VerifyEmailPage })),
+);
+const AcceptInvitationPage = lazy(() =>
+  import("./pages/AcceptInvitationPage.tsx").then((module) => ({ default: module.AcceptInvitationPage })),
+);
 
 function SignedIn({ basePath, children }: { basePath: string; children: ReactNode }) {
   const session = useSession();
@@ -22,7 +42,7 @@ function SignedIn({ basePath, children }: { basePath: string; children: ReactNod
   return children;
 }
 
-/** The auth remote (mounted at `/account` by the shell): sign in, register, password, devices. */
+/** The auth remote (mounted at `/account` by the shell): sign in, register, password, devices, security. */
 export default function AuthApp({ platform, basePath }: RemoteAppProps) {
   return (
     <RemoteRoot platform={platform}>
@@ -30,6 +50,10 @@ export default function AuthApp({ platform, basePath }: RemoteAppProps) {
         <Routes>
           <Route path="login" element={<LoginPage basePath={basePath} />} />
           <Route path="register" element={<RegisterPage basePath={basePath} />} />
+          <Route path="forgot" element={<ForgotPasswordPage basePath={basePath} />} />
+          <Route path="reset" element={<ResetPasswordPage basePath={basePath} />} />
+          <Route path="verify" element={<VerifyEmailPage />} />
+          <Route path="invitation" element={<AcceptInvitationPage basePath={basePath} />} />
           <Route
             path="password"
             element={
@@ -43,6 +67,22 @@ export default function AuthApp({ platform, basePath }: RemoteAppProps) {
             element={
               <SignedIn basePath={basePath}>
                 <SessionsPage basePath={basePath} />
+              </SignedIn>
+            }
+          />
+          <Route
+            path="security"
+            element={
+              <SignedIn basePath={basePath}>
+                <SecurityPage />
+              </SignedIn>
+            }
+          />
+          <Route
+            path="developers"
+            element={
+              <SignedIn basePath={basePath}>
+                <DevelopersPage />
               </SignedIn>
             }
           />

@@ -12,8 +12,14 @@ const NewPaymentPage = lazy(() =>
 const PaymentDetailPage = lazy(() =>
   import("./pages/PaymentDetailPage.tsx").then((module) => ({ default: module.PaymentDetailPage })),
 );
+const BalancePage = lazy(() =>
+  import("./pages/BalancePage.tsx").then((module) => ({ default: module.BalancePage })),
+);
+const ReportsPage = lazy(() =>
+  import("./pages/ReportsPage.tsx").then((module) => ({ default: module.ReportsPage })),
+);
 
-/** The payments remote (mounted at `/payments`): list, create, detail with cancel and refund. */
+/** The payments remote (mounted at `/payments`): list, create, detail with cancel and refund, reports, balance. */
 export default function PaymentsApp({ platform, basePath }: RemoteAppProps) {
   return (
     <RemoteRoot platform={platform}>
@@ -21,6 +27,8 @@ export default function PaymentsApp({ platform, basePath }: RemoteAppProps) {
         <Routes>
           <Route index element={<PaymentListPage basePath={basePath} />} />
           <Route path="new" element={<NewPaymentPage basePath={basePath} />} />
+          <Route path="reports" element={<ReportsPage basePath={basePath} />} />
+          <Route path="balance" element={<BalancePage basePath={basePath} />} />
           <Route path=":id" element={<PaymentDetailPage basePath={basePath} />} />
           <Route path="*" element={<Navigate to={basePath || "/"} replace />} />
         </Routes>

@@ -3,4 +3,5 @@
  * gateway and every service that serves users; only the auth service signs.
  */
 export * from "./middleware/index.ts";
+export * from "./scopes/index.ts";
 export * from "./verifier/index.ts";

@@ -2,6 +2,7 @@ export {
   type Database,
   type DatabaseHandle,
   type DatabaseKind,
+  DEFAULT_POOL_SIZE,
   isUnavailableError,
   type LoggerLike,
   type OpenDatabaseOptions,

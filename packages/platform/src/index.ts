@@ -2,8 +2,12 @@ export { createSharedInfra, type InfraEnv, infraEnv, loadInfraEnv, type SharedIn
 export {
   type CommonSettings,
   type HttpServiceOptions,
+  type ListenConfig,
+  listenSettings,
   type RunningService,
   runStandalone,
   type ServiceDefinition,
+  type ServiceKit,
+  startDataHttpService,
   startHttpService,
 } from "./services/index.ts";

@@ -1,12 +1,23 @@
 // Starts a kit app on a random port, sends it a few requests (a route with a parameter, an error, unknown
-// paths), and prints its /metrics to stdout, for `promtool check metrics` in CI:
+// paths), times two statements as @payments/db does, and prints its /metrics to stdout, for
+// `promtool check metrics` in CI:
 //   bun packages/service-kit/scripts/dump-metrics.ts | promtool check metrics
 import pino from "pino";
 import { z } from "zod";
-import { createLogger, createServiceApp, createShutdown, serve, validate } from "../src/index.ts";
+import {
+  createLogger,
+  createQueryMetrics,
+  createServiceApp,
+  createShutdown,
+  serve,
+  validate,
+} from "../src/index.ts";
 
 const logger = createLogger({ service: "dump-metrics", level: "warn", destination: pino.destination(2) });
-const { app } = createServiceApp({ service: "dump-metrics", logger });
+const { app, registry } = createServiceApp({ service: "dump-metrics", logger });
+const queries = createQueryMetrics(registry);
+queries.observe("SELECT payments", 0.0004);
+queries.observe("create_payment", 0.003);
 app.get("/items/:id", (c) => c.json({ id: c.req.param("id") }));
 app.post("/items", validate("json", z.object({ name: z.string() })), (c) => c.json(c.req.valid("json"), 201));
 app.get("/fail", () => {

@@ -4,6 +4,7 @@
  */
 export * from "./app/index.ts";
 export * from "./config/index.ts";
+export * from "./csv/index.ts";
 export * from "./errors/index.ts";
 export * from "./health/index.ts";
 export * from "./logging/index.ts";

@@ -1,6 +1,8 @@
 export { readTestEnv, type TestEnv } from "./config.ts";
+export { contractProblems, documentAccepts } from "./contract.ts";
 export { freePort } from "./free-port.ts";
 export { captureLogger, type LogLine } from "./logs.ts";
+export { mailedToken } from "./mailbox.ts";
 export {
   type PrivatePostgres,
   type PrivatePostgresOptions,
@@ -13,5 +15,13 @@ export {
   redisServerBinary,
   startPrivateRedis,
 } from "./private-redis.ts";
+export {
+  type Envelope,
+  type EnvelopeItem,
+  parseEnvelope,
+  type ReceivedEvent,
+  type SentryReceiver,
+  startSentryReceiver,
+} from "./sentry-receiver.ts";
 export { createTestDatabase, isCI, realServer, type ServerKind, type TestDatabase } from "./servers.ts";
 export { startTestCaddy, type TestCaddy, type TestCaddyOptions } from "./test-caddy.ts";

@@ -3,6 +3,14 @@
  * React side of the platform (context, session and preference hooks, forms, the standalone dev host).
  * Shared as one singleton by the shell and every remote.
  */
+
+export {
+  axisTicks,
+  BarChart,
+  type BarChartProps,
+  type BarRow,
+  type BarSeries,
+} from "./components/BarChart.tsx";
 export { Button, type ButtonProps } from "./components/Button.tsx";
 export { ConfirmButton, type ConfirmButtonProps } from "./components/ConfirmButton.tsx";
 export { cx } from "./components/cx.ts";
@@ -10,6 +18,7 @@ export {
   Alert,
   type AlertProps,
   Badge,
+  ChartPlaceholder,
   EmptyState,
   Spinner,
   type Tone,
@@ -23,7 +32,16 @@ export {
   TextField,
   type TextFieldProps,
 } from "./components/Field.tsx";
-export { Card, Cluster, Grid, PageHeader, Stack, Stat, Table } from "./components/Layout.tsx";
+export {
+  Card,
+  Cluster,
+  Grid,
+  PageHeader,
+  ScrollFrame,
+  Stack,
+  Stat,
+  Table,
+} from "./components/Layout.tsx";
 export {
   type Formatters,
   RemoteRoot,
@@ -34,5 +52,21 @@ export {
   useRealtimeStatus,
   useSession,
 } from "./platform/context.tsx";
-export { ErrorNotice, useFormSchemas, useZodForm, type ZodForm } from "./platform/forms.tsx";
+export {
+  currencyLabel,
+  preselectedCurrency,
+  publicConfigKey,
+  type SupportedCurrencies,
+  useSupportedCurrencies,
+} from "./platform/currencies.ts";
+export {
+  ErrorNotice,
+  type LazyZodForm,
+  useFormSchemas,
+  useLazyZodForm,
+  useLazyZodFormOf,
+  useZodForm,
+  type ZodForm,
+} from "./platform/forms.tsx";
+export { dateTimeFormat, numberFormat } from "./platform/intl.ts";
 export { StandaloneApp, type StandaloneAppProps } from "./platform/standalone.tsx";

@@ -1,10 +1,11 @@
 import type { Tracer } from "@opentelemetry/api";
-import { type JwtVerifier, requireAuth } from "@payments/auth-verify";
+import type { JwtVerifier } from "@payments/auth-verify";
 import type { Cache } from "@payments/cache";
 import { createServiceApp, type HealthProbe, type Logger, type ServiceApp } from "@payments/service-kit";
 import type { Registry } from "prom-client";
 import type { AdminCore } from "./core.ts";
 import type { AdminDb } from "./db/audit-queries.ts";
+import { adminGuard } from "./routes/admin-guard.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { configRoutes } from "./routes/config.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
@@ -52,7 +53,7 @@ export function createApp(deps: AdminDeps): AdminApp {
     eventsCommitted: deps.onEventsCommitted ?? (() => {}),
     csvBatchSize: deps.csvBatchSize ?? 500,
   };
-  const admin = requireAuth(deps.verifier, { roles: ["admin"] });
+  const admin = adminGuard(core, deps.verifier);
   const { app } = kit;
   // Audit data and configuration are for admins only: no browser or proxy may keep a copy, unless a route
   // says otherwise (the public configuration).

@@ -1,13 +1,11 @@
 import { verifierFromSettings } from "@payments/auth-verify";
-import { openDatabase } from "@payments/db";
-import { startOutboxRelay } from "@payments/events";
 import {
   loadInfraEnv,
   type RunningService,
   runStandalone,
   type ServiceDefinition,
   type SharedInfra,
-  startHttpService,
+  startDataHttpService,
 } from "@payments/platform";
 import { createApp } from "./app.ts";
 import { type AdminConfig, loadConfig } from "./config.ts";
@@ -25,29 +23,24 @@ export async function startAdmin(
   config: AdminConfig,
   authUrl?: string,
 ): Promise<RunningService> {
-  return startHttpService({
+  return startDataHttpService({
     name: "admin",
-    port: config.ADMIN_PORT,
-    hostname: config.ADMIN_HOST,
-    settings: config,
+    config,
     infra,
-    async build({ logger, tracer, registry }) {
-      const database = await openDatabase({
-        service: "admin",
-        url: config.ADMIN_DATABASE_URL,
-        dataDir: config.ADMIN_DATA_DIR,
-        migrationsFolder: MIGRATIONS_FOLDER,
-        schema: adminSchema,
+    migrationsFolder: MIGRATIONS_FOLDER,
+    schema: adminSchema,
+    async build(kit, data) {
+      const { logger, tracer, registry } = kit;
+      const consumer = await startAuditConsumer({
+        db: data.db,
         logger,
-        poolSize: config.ADMIN_DB_POOL_SIZE,
+        bus: infra.bus,
+        tracer,
+        prefetch: data.consumerPrefetch,
       });
-      infra.shutdown.add("admin database", () => database.close());
-      const relay = startOutboxRelay({ db: database.db, bus: infra.bus, logger, registry, service: "admin" });
-      infra.shutdown.add("admin outbox relay", () => relay.stop());
-      const consumer = await startAuditConsumer({ db: database.db, logger, bus: infra.bus });
       infra.shutdown.add("admin audit consumer", () => consumer.close());
       const maintenance = startMaintenance({
-        db: database.db,
+        db: data.db,
         logger,
         now: () => new Date(),
         minuteRetentionMs: config.ADMIN_MINUTE_BUCKET_RETENTION_HOURS * 3600_000,
@@ -55,14 +48,14 @@ export async function startAdmin(
       });
       infra.shutdown.add("admin maintenance", () => maintenance.stop());
       const { app } = createApp({
-        db: database.db,
+        db: data.db,
         cache: infra.cacheFor("admin", registry),
         logger,
         tracer,
         registry,
-        probes: [database.probe, infra.bus.probe],
+        probes: [data.probe, infra.bus.probe],
         verifier: verifierFromSettings(config, authUrl),
-        onEventsCommitted: () => relay.wake(),
+        onEventsCommitted: data.eventsCommitted,
       });
       return app;
     },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type EventEnvelope, newId } from "@payments/contracts";
+import type { AuditEntryView } from "@payments/contracts/http";
 import { count, eq } from "drizzle-orm";
 import { auditLog, inbox } from "../src/db/schema.ts";
 import {
@@ -13,16 +14,7 @@ import {
   traceparent,
 } from "./support.ts";
 
-type Entry = {
-  id: string;
-  event_id: string;
-  type: string;
-  subject: string;
-  actor_id: string | null;
-  trace_id: string | null;
-  occurred_at: string;
-  event: { data: unknown };
-};
+type Entry = AuditEntryView;
 type ListBody = { data: Entry[]; has_more: boolean };
 
 let testDb: TestDb;

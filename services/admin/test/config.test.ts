@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parseEvent } from "@payments/contracts";
+import type { ConfigVersionView, SystemConfigView } from "@payments/contracts/http";
 import { DEFAULT_SYSTEM_CONFIG, type SystemConfig } from "../src/domain/system-config.ts";
 import { adapters, buildAdmin, errorOf, openTestDb, type TestAdmin, type TestDb } from "./support.ts";
 
-type ConfigBody = {
-  version: number;
-  settings: SystemConfig;
-  updated_by: string | null;
-  updated_at: string | null;
-};
-type HistoryBody = { data: Array<ConfigBody & { changed_keys: string[] }>; has_more: boolean };
+type ConfigBody = SystemConfigView;
+type HistoryBody = { data: ConfigVersionView[]; has_more: boolean };
 
 let testDb: TestDb;
 let t: TestAdmin;

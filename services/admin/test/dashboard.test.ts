@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { DashboardView } from "@payments/contracts/http";
 import { sql } from "drizzle-orm";
-import { bigint, pgTable, text } from "drizzle-orm/pg-core";
-import type { DashboardView } from "../src/actions/dashboard.ts";
+import { bigint, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { random, type SeededPayment, seedPayments, shuffle } from "./seed.ts";
 import { adapters, buildAdmin, makeEvent, openTestDb, type TestAdmin, type TestDb } from "./support.ts";
 
@@ -13,6 +13,8 @@ const seeded = pgTable("seeded_payments", {
   status: text("status").notNull(),
   amountRefunded: bigint("amount_refunded", { mode: "number" }).notNull(),
   failureCode: text("failure_code"),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
 });
 
 const SEED = 20_240_601;
@@ -37,7 +39,8 @@ beforeAll(async () => {
   payments = run.payments;
   await testDb.db.execute(sql`CREATE TABLE seeded_payments (
     id text PRIMARY KEY, currency text NOT NULL, amount bigint NOT NULL, status text NOT NULL,
-    amount_refunded bigint NOT NULL, failure_code text)`);
+    amount_refunded bigint NOT NULL, failure_code text, created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL)`);
   await testDb.db.insert(seeded).values(payments);
   // Out of order, and a fifth of the events delivered twice (at-least-once delivery).
   const rand = random(SEED);
@@ -115,22 +118,41 @@ describe(`dashboard after a seeded run (${adapters})`, () => {
     expect(served).toBeGreaterThan(0);
   });
 
-  test("per-minute and per-day payment series equal SQL counts over the audit log", async () => {
+  test("per-minute and per-day series count each payment once, in its creation bucket, by its status now", async () => {
     for (const granularity of ["minute", "day"] as const) {
       const expected = await rows(sql`
-        SELECT to_char(date_trunc(${granularity}, occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+        SELECT to_char(date_trunc(${granularity}, created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
                  AS bucket,
-               envelope->'data'->>'status' AS status, envelope->'data'->>'currency' AS currency,
-               count(*)::int AS count, sum((envelope->'data'->>'amount')::bigint)::bigint AS amount
-        FROM audit_log WHERE type LIKE 'payment.%'
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
-      const served: unknown[][] = dashboard.series[granularity]
-        .filter((p) => p.metric === "payments")
-        .map((p) => [p.bucket_start, p.label, p.currency, p.count, p.amount]);
+               status, currency, count(*)::int AS count, sum(amount)::bigint AS amount
+        FROM seeded_payments GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
+      const served: unknown[][] = dashboard.series[granularity].flatMap((b) =>
+        b.by_status.map((s) => [b.bucket_start, s.status, s.currency, s.count, s.amount]),
+      );
       const want = expected.map((r) => [r.bucket, r.status, r.currency, Number(r.count), Number(r.amount)]);
       const sort = (a: unknown[], b: unknown[]) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
       expect(served.sort(sort)).toEqual(want.sort(sort));
+      const total = dashboard.series[granularity].reduce((n, b) => n + b.payments, 0);
+      expect(total).toBe(payments.length);
     }
+  });
+
+  test("every bucket of the window is listed, empty ones too, oldest first, ending with the current one", () => {
+    const minute = dashboard.series.minute;
+    const day = dashboard.series.day;
+    expect(minute).toHaveLength(240);
+    expect(day).toHaveLength(2);
+    const steps = (list: typeof minute) =>
+      list.slice(1).map((b, i) => Date.parse(b.bucket_start) - Date.parse(list[i]?.bucket_start ?? ""));
+    expect(new Set(steps(minute))).toEqual(new Set([60_000]));
+    expect(steps(day)).toEqual([86_400_000]);
+    expect(minute.at(-1)?.bucket_start).toBe(
+      new Date(end.getTime() - (end.getTime() % 60_000)).toISOString(),
+    );
+    // 120 payments over 240 minutes: some minutes have none, and they are there with 0.
+    const empty = minute.filter((b) => b.payments === 0);
+    expect(empty.length).toBeGreaterThan(0);
+    for (const b of empty) expect(b.by_status).toEqual([]);
+    for (const b of minute) expect(b.payments).toBe(b.by_status.reduce((n, s) => n + s.count, 0));
   });
 
   test("event counts: every audit row counted once, despite the duplicates delivered", async () => {

@@ -9,6 +9,9 @@ export interface SeededPayment {
   status: PaymentStatus;
   amountRefunded: number;
   failureCode: string | null;
+  /** When it was created, and when it last changed (for a failed payment: when it failed). */
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 const CURRENCIES = ["usd", "eur", "jpy"] as const;
@@ -62,11 +65,13 @@ function at<E extends EventEnvelope>(event: E, when: Date): E {
 
 /**
  * `count` payments with random currencies, amounts and lifecycles ending in every status, each with its
- * events (one trace per payment) spread over the `hours` before `end`.
+ * events (one trace per payment) spread over the `hours` before `end`. With `publishedAt`, every event
+ * occurred then instead (what `bun run seed:payments` produces: backdated payments whose outbox drains at
+ * the next start), while the payments' own `created_at`/`updated_at` stay spread over the hours.
  */
 export function seedPayments(
   count: number,
-  opts: { seed: number; end: Date; hours: number },
+  opts: { seed: number; end: Date; hours: number; publishedAt?: Date },
 ): { payments: SeededPayment[]; events: EventEnvelope[] } {
   const rand = random(opts.seed);
   const payments: SeededPayment[] = [];
@@ -97,9 +102,11 @@ export function seedPayments(
       amount_refunded: refunded,
       updated_at: when.toISOString(),
     });
-    const emit = (e: EventEnvelope) => events.push(at(e, when));
+    const emit = (e: EventEnvelope) => {
+      events.push(at(e, opts.publishedAt ?? when));
+      final.updatedAt = when;
+    };
     const ev = { producer: "payments", subject: id, traceparent: trace } as const;
-    emit(createEvent({ ...ev, type: "payment.created", data: { ...payment("pending") } }));
     const final: SeededPayment = {
       id,
       currency,
@@ -107,7 +114,10 @@ export function seedPayments(
       status: "pending",
       amountRefunded: 0,
       failureCode: null,
+      createdAt: when,
+      updatedAt: when,
     };
+    emit(createEvent({ ...ev, type: "payment.created", data: { ...payment("pending") } }));
     if (path === "canceled") {
       step();
       emit(

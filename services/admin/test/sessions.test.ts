@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { newId } from "@payments/contracts";
-import type { DashboardView } from "../src/actions/dashboard.ts";
+import type { DashboardView } from "@payments/contracts/http";
 import { pruneSessions } from "../src/db/session-queries.ts";
 import { adapters, buildAdmin, makeEvent, openTestDb, type TestAdmin, type TestDb } from "./support.ts";
 

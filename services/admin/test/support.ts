@@ -6,6 +6,7 @@ import {
   type EventDataInput,
   type EventEnvelope,
   type EventType,
+  type Id,
   newId,
 } from "@payments/contracts";
 import { sampleEventData } from "@payments/contracts/testing";
@@ -70,7 +71,7 @@ export interface TestAdmin extends AdminApp {
   clock: TestClock;
   /** A token with role admin (a fixed admin user), customer or vendor. */
   token(role: "admin" | "customer" | "vendor", userId?: string): Promise<string>;
-  adminId: string;
+  adminId: Id<"usr">;
   request(path: string, init?: RequestInit & { json?: unknown; token?: string }): Promise<Response>;
   /** Publishes events on the bus and waits until the consumer handled all of them. */
   deliver(...events: EventEnvelope[]): Promise<void>;

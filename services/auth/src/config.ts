@@ -59,6 +59,29 @@ export const authEnv = commonEnv.extend({
    * reachable solely through the gateway, which replaces any client-supplied value.
    */
   AUTH_TRUST_FORWARDED_FOR: bool.default(true),
+  /** SMTP server for mail (`smtp://user:pass@host:587`, `smtps://…:465`); unset → the development mailbox. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** `From:` of every mail, e.g. `Payments <no-reply@example.com>`. */
+  MAIL_FROM: z
+    .string()
+    .min(3)
+    .max(320)
+    .regex(/@/, "must contain an address")
+    .default("Payments <no-reply@localhost>"),
+  /** The platform's public origin: links in mails point there. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
+  /** The development mailbox (mail goes there without SMTP_URL; its page is never served in production). */
+  MAILBOX_DIR: z.string().min(1).default(".data/mailbox"),
+  /** Password-reset and verification mails per address per hour, and per client address per hour. */
+  AUTH_MAIL_REQUESTS_PER_ADDRESS_HOUR: int(1, 1000).default(5),
+  AUTH_MAIL_REQUESTS_PER_IP_HOUR: int(1, 1_000_000).default(50),
+  /**
+   * Webhooks (docs/adr/0034): let endpoints point at private, loopback and link-local addresses (tests and
+   * local demos only: otherwise a webhook could probe the platform's own network).
+   */
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: bool.default(false),
+  /** Factor on the retry schedule (5 s … 10 h) and the 5-day disable rule; tests shrink it, production keeps 1. */
+  WEBHOOKS_RETRY_SCALE: z.coerce.number().positive().max(1).default(1),
 });
 
 /** Parsed {@link authEnv}. */

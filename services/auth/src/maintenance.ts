@@ -1,5 +1,7 @@
 import type { Logger } from "@payments/service-kit";
+import { pruneAccountTokens } from "./db/account-token-queries.ts";
 import { type AuthDb, pruneEndedSessions } from "./db/queries.ts";
+import { pruneChallenges } from "./db/two-factor-queries.ts";
 import type { KeyStore } from "./keys/keys.ts";
 
 /** Options of {@link startMaintenance}. */
@@ -32,6 +34,10 @@ export function startMaintenance(opts: MaintenanceOptions): { stop(): Promise<vo
         const cutoff = new Date(opts.now().getTime() - opts.sessionRetentionMs);
         const pruned = await pruneEndedSessions(opts.db, cutoff, opts.idleMs);
         if (pruned > 0) opts.logger.info({ pruned }, "ended sessions pruned");
+        // Login challenges live minutes; an hour past expiry nothing can still be answering one.
+        await pruneChallenges(opts.db, new Date(opts.now().getTime() - 3600_000));
+        // Mailed tokens a day past their end or use can do nothing (docs/adr/0017).
+        await pruneAccountTokens(opts.db, new Date(opts.now().getTime() - 24 * 3600_000));
       } catch (err) {
         opts.logger.warn({ err }, "auth maintenance failed; retrying at the next tick");
       } finally {

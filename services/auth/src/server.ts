@@ -1,6 +1,6 @@
-import { openDatabase } from "@payments/db";
-import { startOutboxRelay } from "@payments/events";
+import { databaseSettings, startDataService } from "@payments/events";
 import {
+  listenSettings,
   loadInfraEnv,
   type RunningService,
   runStandalone,
@@ -15,39 +15,38 @@ import { type AuthConfig, loadConfig } from "./config.ts";
 import { MIGRATIONS_FOLDER } from "./db/migrations.ts";
 import { authSchema } from "./db/schema.ts";
 import { createKeyStore } from "./keys/keys.ts";
+import { startAuthMail } from "./mail-setup.ts";
 import { startMaintenance } from "./maintenance.ts";
 import { createKeySealer } from "./security/key-encryption.ts";
+import { createMfaThrottle } from "./security/mfa-throttle.ts";
 import { createPasswordHasher } from "./security/passwords.ts";
 import { createThrottle } from "./security/throttle.ts";
 import { settingsFromConfig, throttleLimitsFromConfig } from "./settings.ts";
+import { startWebhookConsumer, startWebhookWorker } from "./webhooks/worker.ts";
 
 /** Keep ended sessions for a month (the user's device history), then delete them. */
 const SESSION_RETENTION_MS = 30 * 24 * 3600_000;
 
 /**
- * Starts the auth service on `infra` with `config`: database (migrated), throttle counters, signing keys,
- * outbox relay, maintenance, then the HTTP server; everything is registered with the shutdown.
+ * Starts the auth service on `infra` with `config`: database (migrated) and outbox relay, throttle counters,
+ * signing keys, maintenance, then the HTTP server; everything is registered with the shutdown.
  */
 export async function startAuth(infra: SharedInfra, config: AuthConfig): Promise<RunningService> {
   const settings = settingsFromConfig(config);
   return startHttpService({
-    name: "auth",
-    port: config.AUTH_PORT,
-    hostname: config.AUTH_HOST,
-    settings: config,
+    ...listenSettings("auth", config),
     infra,
-    async build({ logger, tracer }) {
+    async build(kit) {
+      const { logger, tracer } = kit;
       const registry = new Registry();
       const now = () => new Date();
-      const database = await openDatabase({
-        service: "auth",
-        url: config.AUTH_DATABASE_URL,
-        dataDir: config.AUTH_DATA_DIR,
+      const data = await startDataService({
+        ...kit,
+        ...databaseSettings("auth", config),
+        registry,
         migrationsFolder: MIGRATIONS_FOLDER,
         schema: authSchema,
-        logger,
       });
-      infra.shutdown.add("auth database", () => database.close());
 
       // Its own connection: the throttle needs raw counters (Lua increments), not the cache interface.
       // No offline queue: while Redis is down, commands fail at once and the in-memory insurance limiter
@@ -70,11 +69,9 @@ export async function startAuth(infra: SharedInfra, config: AuthConfig): Promise
           "AUTH_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted (development only)",
         );
       }
-      const keys = createKeyStore({ db: database.db, sealer, now });
-      const relay = startOutboxRelay({ db: database.db, bus: infra.bus, logger, registry, service: "auth" });
-      infra.shutdown.add("auth outbox relay", () => relay.stop());
+      const keys = createKeyStore({ db: data.db, sealer, now });
       const maintenance = startMaintenance({
-        db: database.db,
+        db: data.db,
         keys,
         logger,
         now,
@@ -84,12 +81,18 @@ export async function startAuth(infra: SharedInfra, config: AuthConfig): Promise
       });
       infra.shutdown.add("auth maintenance", () => maintenance.stop());
 
-      const probes = [database.probe];
+      const mailSetup = startAuthMail({ config, db: data.db, logger, registry, redis });
+      // Closers run in reverse: answers' background work first, then the relay, then (earlier) the database.
+      infra.shutdown.add("auth mail relay", () => mailSetup.relay.stop());
+      infra.shutdown.add("auth background work", () => mailSetup.mail.background.idle());
+
+      const probes = [data.probe];
       if (redis) {
         probes.push({ name: "redis", critical: false, timeoutMs: 1000, run: () => redis.ping() });
       }
-      const { app } = createApp({
-        db: database.db,
+      const { app, webhooks } = createApp({
+        db: data.db,
+        cache: infra.cacheFor("auth", registry),
         logger,
         tracer,
         registry,
@@ -100,10 +103,27 @@ export async function startAuth(infra: SharedInfra, config: AuthConfig): Promise
           timeCost: config.AUTH_ARGON2_TIME_COST,
         }),
         throttle: createThrottle({ limits: throttleLimitsFromConfig(config), redis, logger }),
+        mfaThrottle: createMfaThrottle({ redis, logger }),
+        // The same key-encryption key, bound to another purpose: a sealed TOTP secret never opens as a key.
+        secrets: await createKeySealer(config.AUTH_KEY_ENCRYPTION_KEY, "payments-auth-totp-secret"),
         settings,
+        mail: mailSetup.mail,
+        devMailboxDir: mailSetup.devMailboxDir,
         now,
-        onEventsCommitted: () => relay.wake(),
+        onEventsCommitted: data.eventsCommitted,
+        webhooks: {
+          settings: {
+            httpsOnly: config.NODE_ENV === "production",
+            allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+            retryScale: config.WEBHOOKS_RETRY_SCALE,
+          },
+        },
       });
+      // Webhooks (docs/adr/0034): events become deliveries through the module's queue and inbox; the worker sends them.
+      const webhookConsumer = await startWebhookConsumer(webhooks, infra.bus, tracer);
+      infra.shutdown.add("auth webhook consumer", () => webhookConsumer.close());
+      const webhookWorker = startWebhookWorker(webhooks);
+      infra.shutdown.add("auth webhook worker", () => webhookWorker.stop());
       return app;
     },
   });

@@ -191,12 +191,21 @@ describe(`admin user management (${adapters})`, () => {
     expect((await t.request("/me", { token: admin.access_token })).status).toBe(200);
   });
 
-  test("unknown user → 404; empty or unknown fields → 400; malformed id → 400", async () => {
+  test("unknown or malformed user id → 404; empty or unknown fields → 400; both cursors → 400", async () => {
     expect((await patch("usr_01j00000000000000000000000", { role: "vendor" })).status).toBe(404);
     expect((await patch(customer.user.id, {})).status).toBe(400);
     const extra = await patch(customer.user.id, { role: "vendor", email: "x@y.z" });
     expect(extra.status).toBe(400);
     expect(await errorOf(extra)).toMatchObject({ param: "email" });
-    expect((await patch("42", { role: "vendor" })).status).toBe(400);
+    // A malformed id names no user, as an unknown one (the contract's id pattern).
+    const malformed = await patch("42", { role: "vendor" });
+    expect(malformed.status).toBe(404);
+    expect(await errorOf(malformed)).toMatchObject({ code: "user_not_found" });
+    const both = await t.request(
+      `/admin/users?starting_after=${customer.user.id}&ending_before=${vendor.user.id}`,
+      { token: admin.access_token },
+    );
+    expect(both.status).toBe(400);
+    expect(await errorOf(both)).toMatchObject({ param: "ending_before" });
   });
 });

@@ -111,6 +111,25 @@ describe(`sessions = devices (${adapters})`, () => {
     expect(after).toHaveLength(2);
   });
 
+  test("session.started says whether the browser is new to the account (the first sign-in is not)", async () => {
+    const s = await register(t);
+    const from = (agent: string) =>
+      t.request("/login", {
+        json: { email: s.user.email, password: GOOD_PASSWORD },
+        headers: { "user-agent": agent },
+      });
+    expect((await login(s)).status).toBe(200);
+    expect((await login(s)).status).toBe(200);
+    expect((await from("Laptop/2.0")).status).toBe(200);
+    expect((await from("Laptop/2.0")).status).toBe(200);
+    const starts = (await t.events())
+      .filter((e) => e.type === "session.started" && e.subject === s.user.id)
+      .map((e) => e.data as { new_device?: boolean; device?: string | null });
+    // Registration (no other session yet), the phone (a browser the account has not used), again, laptop, again.
+    expect(starts.map((d) => d.new_device)).toEqual([false, true, false, true, false]);
+    expect(starts[3]?.device).toBe("Laptop/2.0");
+  });
+
   test("lists my live sessions newest first, marks the current one, paginates", async () => {
     const s = await register(t);
     t.clock.advance(1);
@@ -157,12 +176,14 @@ describe(`sessions = devices (${adapters})`, () => {
     expect((await refresh(phone.refresh)).status).toBe(401);
     expect((await t.request("/me", { token: s.access_token })).status).toBe(200);
     expect((await revocations(s.user.id)).map((r) => r.reason)).toEqual(["revoked_by_user"]);
-    // Already ended → 404, and a malformed id → 400.
+    // Already ended → 404, and a malformed id too (it names no session, as an unknown one).
     expect(
       (await t.request(`/sessions/${sidOf(phone.access_token)}`, { method: "DELETE", token: s.access_token }))
         .status,
     ).toBe(404);
-    expect((await t.request("/sessions/42", { method: "DELETE", token: s.access_token })).status).toBe(400);
+    const malformed = await t.request("/sessions/42", { method: "DELETE", token: s.access_token });
+    expect(malformed.status).toBe(404);
+    expect(await errorOf(malformed)).toMatchObject({ code: "session_not_found" });
   });
 
   test("revoke all others keeps the current session", async () => {
@@ -214,6 +235,9 @@ describe(`change password (${adapters})`, () => {
     expect(await revocations(s.user.id)).toEqual([
       { user_id: s.user.id, session_ids: [sidOf(phone.access_token)], reason: "password_changed" },
     ]);
+    // The security notice's event (docs/adr/0028): the notification centre mails it.
+    const updates = (await t.events()).filter((e) => e.type === "user.updated" && e.subject === s.user.id);
+    expect(updates.map((e) => (e.data as { changed: string[] }).changed)).toEqual([["password"]]);
   });
 
   test("unknown fields → 400, no token → 401", async () => {

@@ -1,9 +1,11 @@
+import { type Cache, createCache } from "@payments/cache";
 import type { EventEnvelope } from "@payments/contracts";
 import { openDatabase } from "@payments/db";
 import { createLogCapture, createLogger, type LogCapture } from "@payments/service-kit";
 import { createTestDatabase, realServer } from "@payments/testing";
 import { asc } from "drizzle-orm";
 import { Redis } from "ioredis";
+import { type BackgroundWork, createBackgroundWork } from "../src/actions/mail.ts";
 import { ensureAdmin } from "../src/actions/seed.ts";
 import { createApp } from "../src/app.ts";
 import { MIGRATIONS_FOLDER } from "../src/db/migrations.ts";
@@ -11,9 +13,12 @@ import type { AuthDb } from "../src/db/queries.ts";
 import { type AuthSchema, authSchema, outbox } from "../src/db/schema.ts";
 import { createKeyStore, type KeyStore } from "../src/keys/keys.ts";
 import { createKeySealer } from "../src/security/key-encryption.ts";
+import { createMailThrottle, type MailThrottleLimits } from "../src/security/mail-throttle.ts";
+import { createMfaThrottle } from "../src/security/mfa-throttle.ts";
 import { createPasswordHasher } from "../src/security/passwords.ts";
 import { createThrottle, DEFAULT_THROTTLE_LIMITS, type ThrottleLimits } from "../src/security/throttle.ts";
 import { type AuthSettings, DEFAULT_SETTINGS } from "../src/settings.ts";
+import type { WebhookSettings, WebhooksCore } from "../src/webhooks/core.ts";
 
 /** The committed migrations of the auth service. */
 export { MIGRATIONS_FOLDER as MIGRATIONS } from "../src/db/migrations.ts";
@@ -57,6 +62,8 @@ function testClock(): TestClock {
 export interface TestDb {
   db: AuthDb;
   redis: Redis | undefined;
+  /** The user cache of every app built on this database (Redis when REDIS_URL is set), as in production. */
+  cache: Cache;
   close(): Promise<void>;
 }
 
@@ -77,10 +84,14 @@ export async function openTestDb(): Promise<TestDb> {
     ? new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
     : undefined;
   if (redis) await new Promise<void>((resolve, reject) => redis.once("ready", resolve).once("error", reject));
+  // One namespace for every run: user ids are ULIDs, so fresh databases never meet each other's entries.
+  const cache = createCache({ redisUrl, namespace: "test-auth", logger });
   return {
     db: handle.db,
     redis,
+    cache,
     async close() {
+      await cache.close();
       redis?.disconnect();
       await handle.close();
       await fresh?.drop();
@@ -92,15 +103,27 @@ export async function openTestDb(): Promise<TestDb> {
 export interface BuildOptions {
   settings?: Partial<AuthSettings>;
   limits?: Partial<ThrottleLimits>;
+  /** Limits of the mail-sending routes (generous by default). */
+  mailLimits?: Partial<MailThrottleLimits>;
+  /** Serve the development mailbox from this directory. */
+  devMailboxDir?: string;
+  /** Webhook settings (docs/adr/0034). */
+  webhooks?: Partial<WebhookSettings>;
+  /** The user cache; default the test database's, `null` for none. */
+  cache?: Cache | null;
 }
 
 /** A built app with its clock, keys and helpers. */
 export interface TestApp {
   app: ReturnType<typeof createApp>["app"];
+  /** The webhook module (tests start its worker when they need deliveries sent). */
+  webhooks: WebhooksCore;
   clock: TestClock;
   keys: KeyStore;
   logs: LogCapture;
   settings: AuthSettings;
+  /** Work answers did not wait for (the forgot-password mail): `await background.idle()` before reading it. */
+  background: BackgroundWork;
   request(
     path: string,
     init?: RequestInit & { json?: unknown; token?: string; cookie?: string },
@@ -128,21 +151,47 @@ export async function buildApp(testDb: TestDb, opts: BuildOptions = {}): Promise
     keyPrefix: `test-auth-${process.pid}-${Date.now()}-${prefixCounter++}`,
     logger,
   });
-  const { app } = createApp({
+  const keyPrefix = `test-auth-${process.pid}-${Date.now()}-${prefixCounter++}`;
+  const background = createBackgroundWork((err, what) =>
+    logger.error({ err, what }, "background work failed"),
+  );
+  const { app, webhooks } = createApp({
+    // Deliveries keep real time: their retries are scheduled by the clock the worker sleeps by.
+    webhooks: { settings: opts.webhooks, now: () => new Date() },
+    devMailboxDir: opts.devMailboxDir,
+    mail: {
+      background,
+      publicBaseUrl: "https://pay.example.test",
+      throttle: createMailThrottle({
+        limits: { perAddressHour: 1000, perIpHour: 10_000, ...opts.mailLimits },
+        redis: testDb.redis,
+        keyPrefix: `test-auth-mail-${process.pid}-${Date.now()}-${prefixCounter++}`,
+        logger,
+      }),
+    },
     db: testDb.db,
+    ...(opts.cache === null ? {} : { cache: opts.cache ?? testDb.cache }),
     logger,
     keys,
     hasher: createPasswordHasher({ memoryCost: 19_456, timeCost: 2 }),
     throttle,
+    mfaThrottle: createMfaThrottle({ redis: testDb.redis, keyPrefix, logger }),
+    // TOTP secrets sealed as in production, with a throwaway key-encryption key.
+    secrets: await createKeySealer(
+      Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64"),
+      "payments-auth-totp-secret",
+    ),
     settings,
     now: clock.now,
   });
   return {
     app,
+    webhooks,
     clock,
     keys,
     logs,
     settings,
+    background,
     async request(path, init = {}) {
       const { json, token, cookie, ...rest } = init;
       const headers = new Headers(rest.headers);
@@ -183,7 +232,15 @@ export const GOOD_PASSWORD = "correct horse battery staple 42";
 
 /** A signed-in user as the API returned it. */
 export interface SignedIn {
-  user: { id: string; email: string; name: string; role: string; active: boolean; created_at: string };
+  user: {
+    id: string;
+    email: string;
+    name: string;
+    role: string;
+    active: boolean;
+    created_at: string;
+    email_verified: boolean;
+  };
   access_token: string;
   expires_in: number;
   /** The refresh token from the Set-Cookie header. */

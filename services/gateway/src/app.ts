@@ -2,7 +2,9 @@ import type { Tracer } from "@opentelemetry/api";
 import { trace } from "@opentelemetry/api";
 import type { JwtVerifier } from "@payments/auth-verify";
 import {
+  acceptAnyQuery,
   createErrorHandler,
+  createNotFoundHandler,
   createServiceApp,
   DEFAULT_BODY_LIMIT_BYTES,
   type HealthProbe,
@@ -10,20 +12,21 @@ import {
   kitMiddleware,
   type Logger,
   limitBody,
-  notFoundHandler,
   type ServiceApp,
 } from "@payments/service-kit";
 import { Hono } from "hono";
 import type { Redis } from "ioredis";
 import type { LRUCache } from "lru-cache";
 import type { Registry } from "prom-client";
+import type { ApiKeyExchange } from "./http/api-keys.ts";
 import { createIdentify } from "./http/identity.ts";
 import { createRateLimiter, type RateLimits, rateLimitMiddleware } from "./http/rate-limit.ts";
 import type { RealtimeHub } from "./realtime/hub.ts";
 import type { TicketStore } from "./realtime/tickets.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
-import { asJsonObject, docsRoutes } from "./routes/docs.ts";
-import { proxyRoutes } from "./routes/proxy.ts";
+import { docsRoutes } from "./routes/docs.ts";
+import { type MonitoringOptions, monitoringRoutes } from "./routes/monitoring.ts";
+import { type ApiKeyCall, proxyRoutes } from "./routes/proxy.ts";
 import { realtimeRoutes } from "./routes/realtime.ts";
 import { type StaticOptions, staticRoutes } from "./routes/static.ts";
 
@@ -65,8 +68,14 @@ export interface GatewayDeps {
   trustedProxies?: readonly string[];
   fetch?: typeof fetch;
   realtime?: RealtimeDeps;
+  /** Accepts `Authorization: Bearer sk_…` on proxied routes (docs/adr/0033); without it keys reach no service. */
+  apiKeys?: ApiKeyExchange;
+  /** Told of every call made with an API key (server.ts publishes `api_key.used` for the audit log). */
+  onApiKeyCall?: (call: ApiKeyCall) => void;
   /** Built frontends to serve (embedded default); Caddy serves them in the real mode. */
   frontends?: StaticOptions;
+  /** The browser's Sentry tunnel (`POST /api/monitoring`); without it the route answers 404. */
+  monitoring?: MonitoringOptions;
 }
 
 /** The gateway as a pure Hono app: kit middleware, health, metrics, realtime, analytics, docs and the routing table. */
@@ -97,16 +106,14 @@ export function createApp(deps: GatewayDeps): ServiceApp {
       })
     : undefined;
   if (rateLimiter) kit.app.use("/api/*", rateLimitMiddleware(rateLimiter));
+  // These read their query strings themselves (ADR 0015): the socket its ticket, the remotes a cache-busting
+  // `?retry=n`. The shell's own files and deep links sit behind the root catch-all, which the policy skips.
+  kit.app.use("/ws", acceptAnyQuery());
+  kit.app.use("/remotes/*", acceptAnyQuery());
   if (deps.realtime) kit.app.route("/", realtimeRoutes(deps.realtime));
   kit.app.route("/", analyticsRoutes(kit.registry));
-  kit.app.route(
-    "/",
-    docsRoutes({
-      upstreams: deps.upstreams,
-      fetch: fetcher,
-      ownDocument: async () => asJsonObject(await (await kit.app.request("/openapi.json")).json()),
-    }),
-  );
+  kit.app.route("/", monitoringRoutes(deps.monitoring));
+  kit.app.route("/", docsRoutes());
   if (deps.frontends) kit.app.route("/", staticRoutes(deps.frontends));
 
   // The routing table goes first, ahead of the kit's middleware: a proxied request is answered by its proxy
@@ -126,11 +133,14 @@ export function createApp(deps: GatewayDeps): ServiceApp {
         tracer: deps.tracer ?? trace.getTracer("service-kit"),
         logger: deps.logger,
         rateLimiter,
+        apiKeys: deps.apiKeys,
+        ...(deps.onApiKeyCall ? { onApiKeyCall: deps.onApiKeyCall } : {}),
       }),
     );
   }
   app.route("/", kit.app);
   app.onError(createErrorHandler({ logger: deps.logger }));
-  app.notFound(notFoundHandler);
+  // Knows the gateway's own routes (those of `kit.app` included): 405 + Allow for them, 404 otherwise.
+  app.notFound(createNotFoundHandler(app));
   return { app, registry: kit.registry, addProbe: kit.addProbe };
 }

@@ -70,6 +70,14 @@ export const gatewayEnv = commonEnv.extend({
   GATEWAY_RATE_LIMIT_IP: z.coerce.number().int().min(1).max(1_000_000_000).default(1200),
   GATEWAY_RATE_LIMIT_AUTH: z.coerce.number().int().min(1).max(1_000_000_000).default(60),
   GATEWAY_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /**
+   * The browser build's Sentry DSN (the shell's VITE_SENTRY_DSN): `POST /api/monitoring` forwards the
+   * browser's envelopes for this project only (docs/adr/0030). Unset: the tunnel answers 404.
+   */
+  SENTRY_BROWSER_DSN: z
+    .union([z.literal(""), z.url({ protocol: /^https?$/ })])
+    .optional()
+    .transform((v) => v || undefined),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayEnv>;

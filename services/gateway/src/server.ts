@@ -1,7 +1,8 @@
 import type { Tracer } from "@opentelemetry/api";
 import { createJwtVerifier } from "@payments/auth-verify";
-import { newId } from "@payments/contracts";
+import { createEvent, type Id, newId } from "@payments/contracts";
 import {
+  listenSettings,
   loadInfraEnv,
   type RunningService,
   runStandalone,
@@ -14,9 +15,11 @@ import type { Server } from "bun";
 import type { Registry } from "prom-client";
 import { createApp, type RealtimeDeps } from "./app.ts";
 import { edgeLimits, type GatewayConfig, loadConfig } from "./config.ts";
+import { type ApiKeyExchange, createApiKeyExchange } from "./http/api-keys.ts";
 import { rateLimitRedis } from "./http/store.ts";
 import { createRealtimeHub, type SocketData } from "./realtime/hub.ts";
 import { createTicketStore } from "./realtime/tickets.ts";
+import type { ApiKeyCall } from "./routes/proxy.ts";
 import { createRevokedSessions } from "./routes/realtime.ts";
 import { frontendsBuilt } from "./routes/static.ts";
 
@@ -49,21 +52,25 @@ async function startRealtime(
   authUrl: string,
   infra: SharedInfra,
   observability: { logger: Logger; registry: Registry; tracer: Tracer },
+  revokedSessions: ReturnType<typeof createRevokedSessions>,
+  apiKeys: ApiKeyExchange,
 ): Promise<RealtimeDeps> {
   const { logger, registry, tracer } = observability;
   const hub = createRealtimeHub({ logger, registry, tracer, heartbeatMs: config.GATEWAY_HEARTBEAT_MS });
-  const revokedSessions = createRevokedSessions();
   const subscription = await infra.bus.subscribe(
     `gateway.${newId("evt").slice(4)}`,
     ["#"],
     async (event) => {
-      if (event.type === "session.revoked")
+      if (event.type === "session.revoked") {
         for (const id of event.data.session_ids) revokedSessions.set(id, true);
+        // A revoked API key names its session: this instance stops accepting it now (docs/adr/0033).
+        apiKeys.revoke(event.data.session_ids);
+      }
       hub.dispatch(event);
     },
     // Fan-out to sockets is best effort and immediate: a failed push is not retried (clients refetch on a seq gap).
     // Exclusive: the queue lives and dies with this instance's connection, so a stopped gateway leaves none behind.
-    { retryDelaysMs: [], maxAttempts: 1, exclusive: true },
+    { retryDelaysMs: [], maxAttempts: 1, exclusive: true, tracer },
   );
   infra.shutdown.add("gateway realtime", async () => {
     hub.close();
@@ -90,16 +97,25 @@ export const service: ServiceDefinition = {
     const config = loadConfig(env);
     const upstreams = upstreamTable(config, running);
     return startHttpService({
-      name: "gateway",
-      port: config.GATEWAY_PORT,
-      hostname: config.GATEWAY_HOST,
-      settings: config,
+      ...listenSettings("gateway", config),
       infra,
       async build({ logger, tracer, registry }) {
         const authUrl = upstreams.get("auth");
-        const realtime = authUrl
-          ? await startRealtime(config, authUrl, infra, { logger, registry, tracer })
+        const revokedSessions = createRevokedSessions();
+        const apiKeys = authUrl
+          ? createApiKeyExchange({ authUrl, fetch, revokedSessions, logger })
           : undefined;
+        const realtime =
+          authUrl && apiKeys
+            ? await startRealtime(
+                config,
+                authUrl,
+                infra,
+                { logger, registry, tracer },
+                revokedSessions,
+                apiKeys,
+              )
+            : undefined;
         const limits = edgeLimits(config);
         const store = infra.env.REDIS_URL
           ? rateLimitRedis(infra.env.REDIS_URL, logger, infra.shutdown)
@@ -113,8 +129,11 @@ export const service: ServiceDefinition = {
           bodyLimitBytes: limits.forward.bodyLimitBytes,
           rateLimit: { limits: limits.rateLimits, redis: store?.redis, verifier: realtime?.verifier },
           trustedProxies: config.GATEWAY_TRUSTED_PROXIES,
+          ...(config.SENTRY_BROWSER_DSN ? { monitoring: { dsn: config.SENTRY_BROWSER_DSN } } : {}),
           probes: store ? [infra.bus.probe, store.probe] : [infra.bus.probe],
           realtime,
+          apiKeys,
+          onApiKeyCall: (call) => auditApiKeyCall(infra, logger, call),
           frontends: frontendsBuilt(config.GATEWAY_FRONTENDS_DIR)
             ? { frontendsDir: config.GATEWAY_FRONTENDS_DIR, remotes: REMOTES }
             : undefined,
@@ -132,4 +151,28 @@ export const service: ServiceDefinition = {
 
 if (import.meta.main) {
   await runStandalone(service, loadInfraEnv());
+}
+
+/**
+ * Publishes `api_key.used` for the admin audit log (docs/adr/0033). Straight to the bus, after the answer:
+ * the gateway has no database for an outbox, so a call made while the broker is away is recorded in the
+ * gateway's log line only — never held up or refused for it.
+ */
+function auditApiKeyCall(infra: SharedInfra, logger: Logger, call: ApiKeyCall): void {
+  const event = createEvent({
+    type: "api_key.used",
+    producer: "gateway",
+    subject: call.apiKeyId,
+    data: {
+      api_key_id: call.apiKeyId as Id<"apk">,
+      user_id: call.ownerId as Id<"usr">,
+      method: call.method,
+      path: call.path.slice(0, 2048),
+      status: call.status,
+      request_id: call.requestId,
+    },
+  });
+  infra.bus.publish(event).catch((err: unknown) => {
+    logger.warn({ err, api_key_id: call.apiKeyId }, "api_key.used not published; the call stays in the log");
+  });
 }

@@ -1,48 +1,45 @@
-import { afterAll, describe, expect, it } from "bun:test";
+import { describe, expect, it } from "bun:test";
 import { createLogger } from "@payments/service-kit";
 import { createApp } from "../src/app.ts";
 
 const logger = createLogger({ service: "gateway-test", level: "silent" });
 
-/** An upstream with an OpenAPI document that has a component of a name other services use too. */
-const upstream = Bun.serve({
-  port: 0,
-  hostname: "127.0.0.1",
-  fetch: (req) =>
-    new URL(req.url).pathname === "/openapi.json"
-      ? Response.json({
-          openapi: "3.1.0",
-          paths: { "/login": { post: { requestBody: { $ref: "#/components/schemas/Login" } } } },
-          components: { schemas: { Login: { type: "object" } } },
-        })
-      : new Response("nope", { status: 404 }),
-});
-afterAll(() => upstream.stop(true));
-
-describe("merged OpenAPI and docs", () => {
+describe("OpenAPI document and docs", () => {
+  // Every upstream is unreachable: the document comes from the contract, not from the services.
   const { app } = createApp({
     logger,
     upstreams: new Map([
-      ["auth", `http://127.0.0.1:${upstream.port}`],
+      ["auth", "http://127.0.0.1:1"],
       ["payments", "http://127.0.0.1:1"],
     ]),
   });
 
-  it("prefixes paths and components per service and leaves out a service that is down", async () => {
-    const doc = (await (await app.request("/api/openapi.json")).json()) as {
-      paths: Record<string, { post?: { requestBody?: { $ref?: string } } }>;
-      components: { schemas: Record<string, unknown> };
+  it("is the platform's contract, with public paths, even while services are down", async () => {
+    const res = await app.request("/api/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      paths: Record<string, Record<string, { operationId?: string }>>;
+      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
     };
-    expect(doc.paths["/api/auth/login"]?.post?.requestBody?.$ref).toBe("#/components/schemas/auth_Login");
-    expect(doc.components.schemas.auth_Login).toEqual({ type: "object" });
-    expect(doc.paths["/api/analytics"]).toBeDefined();
-    expect(Object.keys(doc.paths).some((p) => p.startsWith("/api/payments"))).toBe(false);
+    expect(doc.paths["/api/payments"]?.post?.operationId).toBe("payments.create");
+    expect(doc.paths["/api/realtime/ticket"]?.post?.operationId).toBe("realtime.createTicket");
+    expect(doc.paths["/api/analytics"]?.post?.operationId).toBe("analytics.send");
+    expect(doc.components.schemas.Error).toBeDefined();
+    expect(doc.components.securitySchemes.bearer).toBeDefined();
   });
 
-  it("serves a docs page pointing at the merged document", async () => {
+  it("serves a docs page pointing at the document", async () => {
     const res = await app.request("/api/docs");
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("/api/openapi.json");
+  });
+
+  it("without realtime, the only POST routes the gateway serves itself are the contract's beacon and tunnel", () => {
+    const { app: full } = createApp({ logger, upstreams: new Map() });
+    const served = full.routes
+      .filter((r) => r.method === "POST" && r.path.startsWith("/api/"))
+      .map((r) => r.path);
+    expect([...new Set(served)].sort()).toEqual(["/api/analytics", "/api/monitoring"]);
   });
 });
 
@@ -71,11 +68,46 @@ describe("analytics beacon", () => {
     );
   });
 
+  it("keeps Web Vitals as histograms (timings in seconds, CLS as a score) and counts custom events", async () => {
+    const body = JSON.stringify({
+      events: [
+        { type: "web_vital", name: "LCP", value: 1800, rating: "good" },
+        { type: "web_vital", name: "LCP", value: 4500, rating: "poor" },
+        { type: "web_vital", name: "INP", value: 240, rating: "needs-improvement" },
+        { type: "web_vital", name: "CLS", value: 0.12, rating: "needs-improvement" },
+        { type: "custom", name: "payment_form_opened" },
+        { type: "custom", name: "payment_form_opened", value: 40 },
+        { type: "custom", name: "csv_exported", value: 1200 },
+      ],
+    });
+    const res = await app.request("/api/analytics", { method: "POST", body });
+    expect(res.status).toBe(204);
+    const metrics = await (await app.request("/metrics")).text();
+    expect(metrics).toMatch(/^frontend_web_vitals_seconds_sum\{[^}]*name="LCP",rating="good"\} 1\.8$/m);
+    expect(metrics).toMatch(
+      /^frontend_web_vitals_seconds_bucket\{le="2\.5",[^}]*name="LCP",rating="good"\} 1$/m,
+    );
+    expect(metrics).toMatch(
+      /^frontend_web_vitals_seconds_bucket\{le="4",[^}]*name="LCP",rating="poor"\} 0$/m,
+    );
+    expect(metrics).toMatch(
+      /^frontend_web_vitals_seconds_sum\{[^}]*name="INP",rating="needs-improvement"\} 0\.24$/m,
+    );
+    expect(metrics).toMatch(/^frontend_cls_bucket\{le="0\.15",[^}]*rating="needs-improvement"\} 1$/m);
+    expect(metrics).toMatch(/^frontend_cls_bucket\{le="0\.1",[^}]*rating="needs-improvement"\} 0$/m);
+    expect(metrics).toMatch(/^frontend_custom_events_total\{name="payment_form_opened"[^}]*\} 2$/m);
+    expect(metrics).toMatch(/^frontend_custom_event_value_count\{[^}]*name="payment_form_opened"\} 1$/m);
+    expect(metrics).toMatch(/^frontend_custom_event_value_sum\{[^}]*name="csv_exported"\} 1200$/m);
+  });
+
   it("rejects malformed or oversized batches with the uniform 400", async () => {
     for (const body of [
       "{",
       JSON.stringify({ events: [] }),
       JSON.stringify({ events: [{ type: "page_view", route: "x y" }] }),
+      JSON.stringify({ events: [{ type: "web_vital", name: "FID", value: 10, rating: "good" }] }),
+      JSON.stringify({ events: [{ type: "custom", name: "Payment Opened" }] }),
+      JSON.stringify({ events: [{ type: "custom", name: "x", value: -1 }] }),
     ]) {
       const res = await app.request("/api/analytics", { method: "POST", body });
       expect(res.status).toBe(400);

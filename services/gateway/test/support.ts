@@ -1,4 +1,7 @@
+import { join } from "node:path";
+import { freePort } from "@payments/testing";
 import { exportJWK, generateKeyPair, type JSONWebKeySet, SignJWT } from "jose";
+import { root } from "../../../infra/test/support/platform.ts";
 
 export const ISSUER = "urn:payments:auth";
 export const AUDIENCE = "urn:payments:api";
@@ -78,4 +81,44 @@ export function opened(ws: WebSocket): Promise<void> {
 
 export function closed(ws: WebSocket): Promise<number> {
   return new Promise((resolve) => ws.addEventListener("close", (e) => resolve(e.code)));
+}
+
+/**
+ * Starts `services/<name>/src/server.ts` alone as a child process (added to `children`, which the caller stops)
+ * and waits for its readiness route; resolves with its base URL.
+ */
+export async function startServiceProcess(
+  children: Bun.Subprocess<"ignore", "ignore", "pipe">[],
+  name: string,
+  env: Record<string, string>,
+): Promise<string> {
+  const port = await freePort();
+  const child = Bun.spawn(["bun", join(root, `services/${name}/src/server.ts`)], {
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      LOG_LEVEL: "warn",
+      // Registrations from 127.0.0.1 count in the shared Redis across runs (benches, other suites): the
+      // suites that register users are not testing that limit, which auth's own tests cover.
+      AUTH_REGISTRATIONS_PER_IP_HOUR: "100000",
+      ...env,
+      [`${name.toUpperCase()}_PORT`]: String(port),
+    },
+    stdin: "ignore",
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (
+    !(await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`${name} did not start: ${await new Response(child.stderr).text()}`);
+    await Bun.sleep(100);
+  }
+  return url;
 }

@@ -7,16 +7,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase, freePort, isCI, realServer, type TestDatabase } from "@payments/testing";
-import { privateVhost, root } from "../../../infra/test/support/platform.ts";
+import { createTestDatabase, isCI, mailedToken, realServer, type TestDatabase } from "@payments/testing";
+import { privateVhost } from "../../../infra/test/support/platform.ts";
 import { CLOSE_SESSION_REVOKED } from "../src/realtime/hub.ts";
-import { closed, collect, opened } from "./support.ts";
+import { closed, collect, opened, startServiceProcess } from "./support.ts";
 
 const postgresUrl = realServer("postgres");
 const rabbitmqUrl = realServer("rabbitmq");
 const redisUrl = realServer("redis");
 const ORIGIN = "https://localhost:8443";
+/** Auth's development mailbox: users confirm their address from it before they pay or are paid. */
+const mailbox = mkdtempSync(join(tmpdir(), "ws-mailbox-"));
 
 interface Json {
   [key: string]: unknown;
@@ -29,36 +33,8 @@ describe.if(Boolean(postgresUrl && rabbitmqUrl && redisUrl) || isCI)("two gatewa
   let a = "";
   let b = "";
 
-  /** Starts `services/<name>/src/server.ts` alone and waits for its readiness route. */
-  async function startService(name: string, env: Record<string, string>): Promise<string> {
-    const port = await freePort();
-    const child = Bun.spawn(["bun", join(root, `services/${name}/src/server.ts`)], {
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        LOG_LEVEL: "warn",
-        ...env,
-        [`${name.toUpperCase()}_PORT`]: String(port),
-      },
-      stdin: "ignore",
-      stdout: "ignore",
-      stderr: "pipe",
-    });
-    children.push(child);
-    const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 60_000;
-    while (
-      !(await fetch(`${url}/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    ) {
-      if (Date.now() > deadline || child.exitCode !== null) {
-        throw new Error(`${name} did not start: ${await new Response(child.stderr).text()}`);
-      }
-      await Bun.sleep(100);
-    }
-    return url;
-  }
+  const startService = (name: string, env: Record<string, string>) =>
+    startServiceProcess(children, name, env);
 
   beforeAll(async () => {
     if (!postgresUrl || !rabbitmqUrl || !redisUrl)
@@ -68,7 +44,11 @@ describe.if(Boolean(postgresUrl && rabbitmqUrl && redisUrl) || isCI)("two gatewa
     for (const name of ["auth", "payments"])
       databases.push(await createTestDatabase(postgresUrl, `ws_${name}`));
     const [authDb, paymentsDb] = databases.map((d) => d.url);
-    const auth = await startService("auth", { ...shared, AUTH_DATABASE_URL: authDb ?? "" });
+    const auth = await startService("auth", {
+      ...shared,
+      AUTH_DATABASE_URL: authDb ?? "",
+      MAILBOX_DIR: mailbox,
+    });
     const payments = await startService("payments", {
       ...shared,
       PAYMENTS_DATABASE_URL: paymentsDb ?? "",
@@ -85,6 +65,7 @@ describe.if(Boolean(postgresUrl && rabbitmqUrl && redisUrl) || isCI)("two gatewa
     }
     for (const db of databases) await db.drop().catch(() => undefined);
     await vhost?.drop();
+    rmSync(mailbox, { recursive: true, force: true });
   }, 60_000);
 
   async function call(base: string, method: string, path: string, body?: unknown, token?: string) {
@@ -109,6 +90,10 @@ describe.if(Boolean(postgresUrl && rabbitmqUrl && redisUrl) || isCI)("two gatewa
       role,
     });
     expect(res.status).toBe(201);
+    const verified = await call(b, "POST", "/api/auth/email/verify", {
+      token: await mailedToken(mailbox, email),
+    });
+    expect(verified.status).toBeLessThan(300);
     return { id: String((res.json.user as Json).id), token: String(res.json.access_token) };
   }
 

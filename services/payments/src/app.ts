@@ -5,6 +5,8 @@ import { createServiceApp, type HealthProbe, type Logger, type ServiceApp } from
 import type { Registry } from "prom-client";
 import { createIdempotency } from "./actions/idempotency.ts";
 import type { PaymentsCore, PaymentsDb } from "./core.ts";
+import { createLedgerCore, type LedgerCore, type LedgerSettings } from "./ledger/core.ts";
+import { ledgerRoutes } from "./ledger/routes/ledger.ts";
 import { createPaymentMetrics } from "./metrics.ts";
 import { createPolicyHolder, type PolicyHolder } from "./policy.ts";
 import type { PaymentProcessor } from "./processor/processor.ts";
@@ -34,11 +36,15 @@ export interface PaymentsDeps {
   idempotencyWaitMs?: number;
   /** Processor call budget for refunds (default 1.5 s). */
   processorTimeoutMs?: number;
+  /** The ledger module's timings (docs/adr/0031); default 2 days' settlement delay, 1 day in transit. */
+  ledger?: Partial<LedgerSettings>;
 }
 
 /** The app, plus the core its routes use (the worker and event handlers share it). */
 export interface PaymentsApp extends ServiceApp {
   core: PaymentsCore;
+  /** The ledger module's core (server.ts starts its consumer and timers). */
+  ledger: LedgerCore;
 }
 
 /** Payment requests are small JSON documents; 64 KiB leaves room for full metadata. */
@@ -90,8 +96,9 @@ export function createApp(deps: PaymentsDeps): PaymentsApp {
     idempotency: createIdempotency({ db: deps.db, metrics, now, waitMs: deps.idempotencyWaitMs ?? 10_000 }),
     refunds: { processor: deps.processor, processorTimeoutMs: deps.processorTimeoutMs ?? 1_500 },
     guards: {
-      user: requireAuth(verifier),
-      customer: requireAuth(verifier, { roles: ["customer"] }),
+      // API keys reach a route when they hold the scopes its contract operation names (docs/adr/0033).
+      user: requireAuth(verifier, { service: "payments" }),
+      customer: requireAuth(verifier, { roles: ["customer"], service: "payments" }),
     },
   };
 
@@ -100,8 +107,28 @@ export function createApp(deps: PaymentsDeps): PaymentsApp {
     await next();
     if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   });
-  // Literal paths first: `/reports/summary` and `/payees` must never be taken for `/:id`.
+  const ledger = createLedgerCore({
+    db: deps.db,
+    logger: deps.logger,
+    now,
+    fees: () => core.policy.current().fees,
+    registry: kit.registry,
+    settings: deps.ledger,
+  });
+  // Literal paths first: `/reports/summary`, `/payees`, `/balance`, `/payouts` must never be taken for `/:id`.
+  kit.app.route(
+    "/",
+    ledgerRoutes({
+      ledger,
+      idempotency: routeDeps.idempotency,
+      guards: {
+        // API keys reach the reads that name `balance:read`; moving money stays with people (docs/adr/0033).
+        vendor: requireAuth(verifier, { roles: ["vendor"], service: "payments" }),
+        admin: requireAuth(verifier, { roles: ["admin"], service: "payments" }),
+      },
+    }),
+  );
   kit.app.route("/", queryRoutes(routeDeps));
   kit.app.route("/", paymentRoutes(routeDeps));
-  return { ...kit, core };
+  return { ...kit, core, ledger };
 }

@@ -47,6 +47,20 @@ export const paymentsEnv = commonEnv.extend({
   /** The worker gives up on a processor call after this long and retries. */
   PAYMENTS_PROCESSOR_TIMEOUT_MS: int(10, 60_000).default(1_500),
   PAYMENTS_PROCESSOR_MAX_ATTEMPTS: int(1, 10).default(3),
+  /** Ledger (docs/adr/0031): seconds before a payment's funds become available (default 2 days). */
+  PAYMENTS_SETTLEMENT_DELAY_S: int(0, 90 * 86_400).default(2 * 86_400),
+  /** Seconds a payout spends in transit at the simulated payout processor (default 1 day). */
+  PAYMENTS_PAYOUT_ARRIVAL_S: int(0, 30 * 86_400).default(86_400),
+  /** Hour of the day (UTC) of the daily scheduled payouts. */
+  PAYMENTS_PAYOUT_HOUR_UTC: int(0, 23).default(6),
+  /** `off`: no daily payouts, only those vendors request (e2e runs turn it off). */
+  PAYMENTS_DAILY_PAYOUTS: z.enum(["on", "off"]).default("on"),
+  /** How often the ledger releases due funds, moves payouts along and runs the daily schedule. */
+  PAYMENTS_LEDGER_TICK_MS: int(100, 3_600_000).default(5_000),
+  /** How often the reconciliation runs (its result is the `ledger_reconciliation_*` metrics). */
+  PAYMENTS_LEDGER_RECONCILE_MS: int(1_000, 86_400_000).default(300_000),
+  /** A payment or refund that succeeded this recently may still have its event in flight: not "missing". */
+  PAYMENTS_LEDGER_MISSING_GRACE_S: int(0, 86_400).default(300),
 });
 
 /** Parsed {@link paymentsEnv}. */

@@ -35,11 +35,6 @@ export const PAYMENT_TTL_MS = 60_000;
 export const LIST_TTL_MS = 30_000;
 /** Reports are aggregates over many rows: cached briefly and never invalidated one by one. */
 export const REPORT_TTL_MS = 10_000;
-/**
- * A reader that loaded a row just before a transition committed may write its stale copy back just after
- * the invalidation. A second invalidation a little later removes such a copy (the "delayed double delete").
- */
-const SECOND_INVALIDATION_MS = 1_000;
 
 /** What one committed change makes stale: payment detail keys, and user tags (list pages). */
 interface Stale {
@@ -50,54 +45,35 @@ interface Stale {
 /**
  * Cache invalidation, coalesced: every key and tag named during one turn of the event loop is invalidated
  * once, in one batch that starts after all of them were named (so after each caller's commit), and the
- * callers wait for that batch. Second invalidations are collected for {@link SECOND_INVALIDATION_MS} and run
- * together after another such interval, so each gets its second pass 1–2 s after its commit. Under load the
- * same user tags are named by hundreds of transitions a second: one round trip per batch instead of two
- * per transition, and one UNLINK for all the batch's payment details.
+ * callers wait for that batch. Under load the same user tags are named by hundreds of transitions a second:
+ * two round trips per batch (one for all its payment details, one for all its user tags) instead of two or
+ * more per transition. One pass is enough: a reader that loaded a row just before a commit cannot write its
+ * stale copy back after this invalidation, because `Cache.wrap` refuses to store a load that an
+ * invalidation of its key or tags overtook (docs/adr/0035).
  */
-interface Invalidator {
-  now(stale: Stale): Promise<void>;
-  later(stale: Stale): void;
-}
+type Invalidator = (stale: Stale) => Promise<void>;
 
 function createInvalidator(cache: Cache): Invalidator {
   let open: { stale: Stale; done: Promise<void> } | undefined;
-  let delayed: Stale | undefined;
-  const add = (into: Stale, from: Stale) => {
-    for (const key of from.keys) into.keys.add(key);
-    for (const tag of from.tags) into.tags.add(tag);
-  };
   // The cache logs and swallows its own failures: this never rejects.
   const run = async ({ keys, tags }: Stale) => {
-    await Promise.all([cache.del(...keys), ...[...tags].map((tag) => cache.invalidateTag(tag))]);
+    await Promise.all([cache.del(...keys), cache.invalidateTag(...tags)]);
   };
-  return {
-    now(stale) {
-      let batch = open;
-      if (!batch) {
-        const pending: Stale = { keys: new Set(), tags: new Set() };
-        const done = new Promise<void>((resolve) => {
-          setImmediate(() => {
-            if (open?.stale === pending) open = undefined;
-            void run(pending).then(resolve);
-          });
+  return (stale) => {
+    let batch = open;
+    if (!batch) {
+      const pending: Stale = { keys: new Set(), tags: new Set() };
+      const done = new Promise<void>((resolve) => {
+        setImmediate(() => {
+          if (open?.stale === pending) open = undefined;
+          void run(pending).then(resolve);
         });
-        batch = open = { stale: pending, done };
-      }
-      add(batch.stale, stale);
-      return batch.done;
-    },
-    later(stale) {
-      if (!delayed) {
-        const bucket: Stale = { keys: new Set(), tags: new Set() };
-        delayed = bucket;
-        setTimeout(() => {
-          if (delayed === bucket) delayed = undefined;
-          setTimeout(() => void run(bucket), SECOND_INVALIDATION_MS).unref();
-        }, SECOND_INVALIDATION_MS).unref();
-      }
-      add(delayed, stale);
-    },
+      });
+      batch = open = { stale: pending, done };
+    }
+    for (const key of stale.keys) batch.stale.keys.add(key);
+    for (const tag of stale.tags) batch.stale.tags.add(tag);
+    return batch.done;
   };
 }
 
@@ -131,7 +107,5 @@ export async function afterCommit(
     stale.tags.add(userTag(p.payeeId));
   }
   if (stale.tags.size === 0) return;
-  const invalidator = invalidatorOf(core.cache);
-  await invalidator.now(stale);
-  invalidator.later(stale);
+  await invalidatorOf(core.cache)(stale);
 }

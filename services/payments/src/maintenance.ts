@@ -1,6 +1,6 @@
 import { pruneInbox } from "@payments/events";
-import { pruneIdempotencyKeys } from "./actions/idempotency.ts";
 import type { PaymentsCore } from "./core.ts";
+import { pruneIdempotencyKeys } from "./db/idempotency-keys.ts";
 import { resumeStuckPayments, type SettleDeps } from "./worker/settle.ts";
 
 /** Options of {@link startMaintenance}. */

@@ -1,4 +1,11 @@
-import { MAX_AMOUNT, type PublicConfig, paymentLimitsFor, publicConfigSchema } from "@payments/contracts";
+import {
+  DEFAULT_FEES,
+  type FeeSchedule,
+  MAX_AMOUNT,
+  type PublicConfig,
+  paymentLimitsFor,
+  publicConfigSchema,
+} from "@payments/contracts";
 import { type ApiError, badRequest, type Logger } from "@payments/service-kit";
 
 /**
@@ -9,6 +16,8 @@ export interface PaymentPolicy {
   readonly version: number;
   readonly currencies: readonly string[];
   readonly limits: PublicConfig["settings"]["payment_limits"];
+  /** Platform fees the ledger charges (docs/adr/0032). */
+  readonly fees: FeeSchedule;
 }
 
 /** Reads admin's current public configuration (`GET /config/public`); throws on any failure. */
@@ -49,6 +58,7 @@ export function defaultPolicy(currencies: readonly string[]): PaymentPolicy {
     version: -1,
     currencies: [...currencies],
     limits: { default: { min_amount: 1, max_amount: MAX_AMOUNT }, per_currency: {} },
+    fees: DEFAULT_FEES,
   };
 }
 
@@ -104,6 +114,7 @@ export function createPolicyHolder(opts: PolicyOptions): PolicyHolder {
       version: config.version,
       currencies: [...config.settings.supported_currencies],
       limits: config.settings.payment_limits,
+      fees: config.settings.fees,
     };
     logger.info({ version: policy.version, currencies: policy.currencies }, "payment policy updated");
     return true;

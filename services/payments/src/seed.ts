@@ -5,17 +5,20 @@
  * generated into the read model only, and the output says so.
  */
 import { createCache } from "@payments/cache";
-import { type Id, newId } from "@payments/contracts";
+import type { Id } from "@payments/contracts";
 import { openDatabase } from "@payments/db";
 import { loadInfraEnv } from "@payments/platform";
 import { createLogger, Registry } from "@payments/service-kit";
-import { eq } from "drizzle-orm";
-import { cancelPayment, createPayment } from "./actions/payments.ts";
+import { createPayment } from "./actions/create-payment.ts";
+import { cancelPayment } from "./actions/payments.ts";
 import { refundPayment } from "./actions/refunds.ts";
 import { loadSeedConfig } from "./config.ts";
 import type { PaymentsCore } from "./core.ts";
+import { activeUsersWithRole, addDemoUsers } from "./db/directory.ts";
 import { MIGRATIONS_FOLDER } from "./db/migrations.ts";
-import { paymentsSchema, userDirectory } from "./db/schema.ts";
+import { findPayment } from "./db/queries.ts";
+import { paymentsSchema } from "./db/schema.ts";
+import type { ApiPayment } from "./domain/views.ts";
 import { createPaymentMetrics } from "./metrics.ts";
 import { createPolicyHolder } from "./policy.ts";
 import { createSimulatedProcessor } from "./processor/simulator.ts";
@@ -69,23 +72,19 @@ const settle: SettleDeps = { processor, processorTimeoutMs: 10, maxAttempts: 3, 
 const noKey = async () => {};
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 
-async function usersWithRole(role: "vendor" | "customer"): Promise<Id<"usr">[]> {
-  const rows = await database.db.select().from(userDirectory).where(eq(userDirectory.role, role));
-  return rows.filter((u) => u.active).map((u) => u.id);
-}
+const usersWithRole = (role: "vendor" | "customer"): Promise<Id<"usr">[]> =>
+  activeUsersWithRole(database.db, role);
 
-/** Demo users go into the read model only, dated at the epoch so any real `user.*` event overrides them. */
-async function addDemoUsers(role: "vendor" | "customer", names: string[]): Promise<void> {
-  await database.db.insert(userDirectory).values(
-    names.map((name) => ({
-      id: newId("usr"),
-      email: `${name.toLowerCase().replace(/[^a-z0-9]+/g, ".")}@demo.invalid`,
-      name,
-      role,
-      active: true,
-      sourceAt: new Date(0),
-    })),
-  );
+/** A key of the seed's own for each payment (every create completes one; they expire like any other). */
+function seedKey(userId: string) {
+  return {
+    userId,
+    key: `seed-${crypto.randomUUID()}`,
+    requestHash: "seed",
+    lockToken: crypto.randomUUID(),
+    createdAt: clock,
+    expiresAt: new Date(clock.getTime() + 24 * 3600_000),
+  };
 }
 
 /** A realistic amount whose last two digits pick the simulator's outcome. */
@@ -109,9 +108,10 @@ function currency(): string {
 let vendors = await usersWithRole("vendor");
 let customers = await usersWithRole("customer");
 if (vendors.length === 0 || customers.length === 0) {
-  if (vendors.length === 0) await addDemoUsers("vendor", DEMO_VENDORS);
+  if (vendors.length === 0) await addDemoUsers(database.db, "vendor", DEMO_VENDORS);
   if (customers.length === 0) {
     await addDemoUsers(
+      database.db,
       "customer",
       Array.from({ length: DEMO_CUSTOMERS }, (_, i) => `Demo Customer ${i + 1}`),
     );
@@ -142,7 +142,7 @@ for (const [i, at] of times.entries()) {
   const payer = pick(customers);
   const payee = pick(vendors);
   const code = currency();
-  const { body } = await createPayment(
+  const created = await createPayment(
     core,
     { userId: payer, role: "customer" },
     {
@@ -152,8 +152,10 @@ for (const [i, at] of times.entries()) {
       description: "Demo order",
       metadata: { seed: "demo" },
     },
-    noKey,
+    seedKey(payer),
   );
+  if (!created) throw new Error("seed: a fresh idempotency key was already taken");
+  const body = JSON.parse(created.json) as ApiPayment;
   clock = new Date(at + 2_000);
   let status: string = body.status;
   if (Math.random() < 0.08) {
@@ -161,8 +163,11 @@ for (const [i, at] of times.entries()) {
       await cancelPayment(core, { userId: payer, role: "customer" }, body.id, "requested_by_customer")
     ).body.status;
   } else {
-    const processing = await database.db.transaction((tx) => startProcessing(core, tx, body.id));
-    const settled = processing ? await chargePayment(core, settle, processing) : undefined;
+    const row = await findPayment(database.db, body.id);
+    const processing = row ? await startProcessing(core, row) : undefined;
+    const settled = processing?.moved
+      ? await chargePayment(core, settle, processing.payment, processing.attempts)
+      : undefined;
     status = settled?.status ?? status;
     if (settled?.status === "succeeded" && Math.random() < 0.15) {
       clock = new Date(at + 3 * 24 * 3600_000 * Math.random());

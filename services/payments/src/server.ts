@@ -1,13 +1,17 @@
 import { verifierFromSettings } from "@payments/auth-verify";
 import { newId } from "@payments/contracts";
-import { openDatabase } from "@payments/db";
-import { startOutboxRelay } from "@payments/events";
-import { loadInfraEnv, runStandalone, type ServiceDefinition, startHttpService } from "@payments/platform";
+import {
+  loadInfraEnv,
+  runStandalone,
+  type ServiceDefinition,
+  startDataHttpService,
+} from "@payments/platform";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { MIGRATIONS_FOLDER } from "./db/migrations.ts";
 import { paymentsSchema } from "./db/schema.ts";
 import { followConfigUpdates, startWorker } from "./events/handlers.ts";
+import { LEDGER_PREFETCH, startLedgerConsumer, startLedgerTimers } from "./ledger/worker.ts";
 import { startMaintenance } from "./maintenance.ts";
 import { adminConfigSource, createPolicyHolder } from "./policy.ts";
 import { createSimulatedProcessor } from "./processor/simulator.ts";
@@ -23,31 +27,14 @@ export const service: ServiceDefinition = {
   after: ["auth", "admin"],
   async start(infra, running, env) {
     const config = loadConfig(env);
-    return startHttpService({
+    return startDataHttpService({
       name: "payments",
-      port: config.PAYMENTS_PORT,
-      hostname: config.PAYMENTS_HOST,
-      settings: config,
+      config,
       infra,
-      async build({ logger, tracer, registry }) {
-        const database = await openDatabase({
-          service: "payments",
-          url: config.PAYMENTS_DATABASE_URL,
-          dataDir: config.PAYMENTS_DATA_DIR,
-          migrationsFolder: MIGRATIONS_FOLDER,
-          schema: paymentsSchema,
-          logger,
-          poolSize: config.PAYMENTS_DB_POOL_SIZE,
-        });
-        infra.shutdown.add("payments database", () => database.close());
-        const relay = startOutboxRelay({
-          db: database.db,
-          bus: infra.bus,
-          logger,
-          registry,
-          service: "payments",
-        });
-        infra.shutdown.add("payments outbox relay", () => relay.stop());
+      migrationsFolder: MIGRATIONS_FOLDER,
+      schema: paymentsSchema,
+      async build(kit, data) {
+        const { logger, tracer, registry } = kit;
 
         const processor = createSimulatedProcessor({
           latencyMs: config.PAYMENTS_SIMULATOR_LATENCY_MS,
@@ -65,19 +52,26 @@ export const service: ServiceDefinition = {
         });
         infra.shutdown.add("payments policy", () => policy.stop());
         const payments = createApp({
-          db: database.db,
+          db: data.db,
           cache: infra.cacheFor("payments", registry),
           logger,
           tracer,
           registry,
-          probes: [database.probe, infra.bus.probe],
+          probes: [data.probe, infra.bus.probe],
           verifier: verifierFromSettings(config, running.get("auth")?.url),
           processor,
           currencies: config.PAYMENTS_CURRENCIES,
           policy,
-          onEventsCommitted: () => relay.wake(),
+          onEventsCommitted: data.eventsCommitted,
           idempotencyWaitMs: config.PAYMENTS_IDEMPOTENCY_WAIT_MS,
           processorTimeoutMs: config.PAYMENTS_PROCESSOR_TIMEOUT_MS,
+          ledger: {
+            settlementDelayMs: config.PAYMENTS_SETTLEMENT_DELAY_S * 1000,
+            payoutArrivalMs: config.PAYMENTS_PAYOUT_ARRIVAL_S * 1000,
+            payoutHourUtc: config.PAYMENTS_PAYOUT_HOUR_UTC,
+            dailyPayouts: config.PAYMENTS_DAILY_PAYOUTS === "on",
+            missingGraceMs: config.PAYMENTS_LEDGER_MISSING_GRACE_S * 1000,
+          },
         });
         const settle: SettleDeps = {
           processor,
@@ -85,12 +79,13 @@ export const service: ServiceDefinition = {
           maxAttempts: config.PAYMENTS_PROCESSOR_MAX_ATTEMPTS,
           retryDelayMs: 200,
         };
-        const worker = await startWorker({ core: payments.core, bus: infra.bus, settle });
+        const worker = await startWorker({ core: payments.core, bus: infra.bus, settle, tracer });
         infra.shutdown.add("payments worker", () => worker.close());
         const configUpdates = await followConfigUpdates({
           bus: infra.bus,
           policy,
           instance: newId("evt").slice(4),
+          tracer,
         });
         infra.shutdown.add("payments config updates", () => configUpdates.close());
         // Not awaited: start-up never waits for admin; until it answers the env defaults apply. The periodic
@@ -98,6 +93,19 @@ export const service: ServiceDefinition = {
         policy.refresh();
         const poll = setInterval(() => policy.refresh(), POLICY_POLL_MS);
         infra.shutdown.add("payments policy poll", () => clearInterval(poll));
+        // The ledger module (docs/adr/0031): its own queue and inbox consumer, and its periodic work.
+        const ledgerConsumer = await startLedgerConsumer({
+          core: payments.ledger,
+          bus: infra.bus,
+          tracer,
+          subscribe: { prefetch: Math.min(LEDGER_PREFETCH, data.consumerPrefetch) },
+        });
+        infra.shutdown.add("payments ledger consumer", () => ledgerConsumer.close());
+        const ledgerTimers = startLedgerTimers(payments.ledger, {
+          tickMs: config.PAYMENTS_LEDGER_TICK_MS,
+          reconcileMs: config.PAYMENTS_LEDGER_RECONCILE_MS,
+        });
+        infra.shutdown.add("payments ledger timers", () => ledgerTimers.stop());
         const maintenance = startMaintenance({ core: payments.core, settle });
         infra.shutdown.add("payments maintenance", () => maintenance.stop());
         return payments.app;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Id } from "@payments/contracts";
 import { eq } from "drizzle-orm";
-import { afterCommit } from "../src/core.ts";
+import { findPayment } from "../src/db/queries.ts";
 import { payments, paymentTransitions } from "../src/db/schema.ts";
 import type { ApiPayment } from "../src/domain/views.ts";
 import { startProcessing } from "../src/worker/settle.ts";
@@ -44,14 +44,11 @@ describe(`concurrent transitions have exactly one winner (${adapters})`, () => {
       made.map(async (p) => {
         const [cancel, processing] = await Promise.all([
           h.request(`/${p.id}/cancel`, { method: "POST", token: customer.token }),
-          h.core.db
-            .transaction((tx) => startProcessing(h.core, tx, p.id))
-            .then(async (row) => {
-              if (row) await afterCommit(h.core, [row]);
-              return row;
-            }),
+          findPayment(h.core.db, p.id).then(async (row) =>
+            row ? (await startProcessing(h.core, row))?.moved === true : false,
+          ),
         ]);
-        return { p, cancel: cancel.status, processing: processing !== undefined };
+        return { p, cancel: cancel.status, processing };
       }),
     );
     const events = await h.events();

@@ -57,7 +57,7 @@ describe(`consumed events (${adapters})`, () => {
     h.request("/", { token, key: newKey(), json: { payee_id: payee, amount, currency: "usd" } });
   const payees = async (query: string) =>
     (
-      await bodyOf<{ data: { id: string; name: string; email: string }[] }>(
+      await bodyOf<{ data: { id: string; name: string; email?: string }[] }>(
         await h.request(`/payees?query=${query}`, { token: customer.token }),
       )
     ).data;
@@ -65,9 +65,7 @@ describe(`consumed events (${adapters})`, () => {
   test("user.* events keep the payee read model; a late, older event does not undo a newer one", async () => {
     const vendor = await h.user("vendor", { name: "Original Name" });
     await h.deliver(userEvent("user.updated", vendor, { name: "Zebra Supplies", occurredAt: later(1000) }));
-    expect(await payees("zebra")).toEqual([
-      { id: vendor.id, name: "Zebra Supplies", email: expect.any(String) },
-    ]);
+    expect(await payees("zebra")).toEqual([{ id: vendor.id, name: "Zebra Supplies" }]);
     await h.deliver(userEvent("user.updated", vendor, { name: "Stale Name", occurredAt: later(-60_000) }));
     expect((await payees("zebra")).map((p) => p.name)).toEqual(["Zebra Supplies"]);
 

@@ -72,7 +72,11 @@ describe(`payments routes (${adapters})`, () => {
     const unavailable = await create(1009);
     await h.drain();
     expect((await get(ok.id)).status).toBe("succeeded");
-    expect(await get(declined.id)).toMatchObject({ status: "failed", failure_code: "card_declined" });
+    expect(await get(declined.id)).toMatchObject({
+      status: "failed",
+      failure_code: "payment_declined",
+      failure_message: "The payment processor declined this payment. No money was taken.",
+    });
     expect((await get(retried.id)).status).toBe("succeeded");
     expect(await get(unavailable.id)).toMatchObject({
       status: "failed",

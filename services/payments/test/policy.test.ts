@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { createEvent, type EventEnvelope, newId, type PublicConfig } from "@payments/contracts";
+import { createEvent, DEFAULT_FEES, type EventEnvelope, newId, type PublicConfig } from "@payments/contracts";
 import { createInProcessBus, createRabbitBus, type EventBus, type Subscription } from "@payments/events";
 import { createLogger, Registry } from "@payments/service-kit";
 import { realServer } from "@payments/testing";
@@ -31,6 +31,7 @@ function config(version: number, currencies: string[], usdMax = 1_000_000): Publ
         default: { min_amount: 1, max_amount: 1_000_000 },
         per_currency: { usd: { min_amount: 50, max_amount: usdMax } },
       },
+      fees: DEFAULT_FEES,
     },
   };
 }

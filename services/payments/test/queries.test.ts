@@ -1,15 +1,34 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parseExposition } from "@payments/service-kit/testing";
+import { eq } from "drizzle-orm";
+import { payments } from "../src/db/schema.ts";
 import type { ApiPayment } from "../src/domain/views.ts";
 import { adapters, bodyOf, type Harness, harnessOnTestDb, newKey, type TestUser } from "./support.ts";
 
 interface Report {
   scope: string;
   by_status: { status: string; currency: string; count: number; amount: number; amount_refunded: number }[];
-  totals: { currency: string; count: number; volume: number; refunded: number; net: number }[];
+  totals: {
+    currency: string;
+    count: number;
+    volume: number;
+    refunded: number;
+    net: number;
+    failed: number;
+  }[];
+  by_day: {
+    date: string;
+    currency: string;
+    count: number;
+    succeeded: number;
+    failed: number;
+    volume: number;
+    refunded: number;
+  }[];
+  time_zone: string;
 }
 interface Payees {
-  data: { id: string; name: string; email: string }[];
+  data: { id: string; name: string; email?: string }[];
 }
 interface OpenApiDoc {
   paths: Record<
@@ -38,6 +57,14 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => close());
 
+/** Sets a payment's creation time (reports group by it). */
+async function at(id: string, iso: string): Promise<void> {
+  await h.core.db
+    .update(payments)
+    .set({ createdAt: new Date(iso) })
+    .where(eq(payments.id, id as ApiPayment["id"]));
+}
+
 async function create(amount: number, by = customer): Promise<ApiPayment> {
   const res = await h.request("/", {
     token: by.token,
@@ -61,7 +88,9 @@ describe(`reports, payee search, OpenAPI and metrics (${adapters})`, () => {
       { status: "failed", currency: "usd", count: 1, amount: 1002, amount_refunded: 0 },
       { status: "succeeded", currency: "usd", count: 2, amount: 4000, amount_refunded: 0 },
     ]);
-    expect(mine.totals).toEqual([{ currency: "usd", count: 3, volume: 4000, refunded: 0, net: 4000 }]);
+    expect(mine.totals).toEqual([
+      { currency: "usd", count: 3, volume: 4000, refunded: 0, net: 4000, failed: 1 },
+    ]);
     await create(500);
     const platform = await bodyOf<Report>(
       await h.request("/reports/summary?currency=usd", { token: admin.token }),
@@ -82,11 +111,61 @@ describe(`reports, payee search, OpenAPI and metrics (${adapters})`, () => {
     const res = await h.request("/payees?query=acme", { token: customer.token });
     expect(res.status).toBe(200);
     const body = await bodyOf<Payees>(res);
-    expect(body.data).toEqual([{ id: vendor.id, name: "Acme Books", email: expect.any(String) }]);
+    expect(body.data).toEqual([{ id: vendor.id, name: "Acme Books" }]);
     const wildcard = await bodyOf<Payees>(await h.request("/payees?query=%25", { token: customer.token }));
     expect(wildcard.data).toEqual([]);
     const all = await bodyOf<Payees>(await h.request("/payees", { token: customer.token }));
     expect(all.data.every((u) => u.id !== customer.id && u.id !== admin.id)).toBe(true);
+  });
+
+  test("payees: e-mail addresses only for admins, who alone can search by them", async () => {
+    const shop = await h.user("vendor", { name: "Quiet Shop", email: "owner@quiet.example" });
+    const byName = await bodyOf<Payees>(await h.request("/payees?query=quiet", { token: customer.token }));
+    expect(byName.data).toEqual([{ id: shop.id, name: "Quiet Shop" }]);
+    const byEmail = await bodyOf<Payees>(
+      await h.request("/payees?query=owner%40quiet", { token: customer.token }),
+    );
+    expect(byEmail.data).toEqual([]);
+    const asAdmin = await bodyOf<Payees>(
+      await h.request("/payees?query=owner%40quiet", { token: admin.token }),
+    );
+    expect(asAdmin.data).toEqual([{ id: shop.id, name: "Quiet Shop", email: "owner@quiet.example" }]);
+  });
+
+  test("reports by day: calendar days of the asked time zone, with failures and refunds", async () => {
+    const reporter = await h.user("customer");
+    const a = await create(2000, reporter);
+    const b = await create(1002, reporter);
+    const c = await create(3000, reporter);
+    await h.drain();
+    // 23:30 UTC on 1 March is already 2 March in Zurich; 00:30 UTC on 2 March is 2 March in both.
+    await at(a.id, "2026-03-01T23:30:00Z");
+    await at(b.id, "2026-03-01T23:40:00Z");
+    await at(c.id, "2026-03-02T00:30:00Z");
+    const refund = await h.request(`/${c.id}/refunds`, {
+      token: vendor.token,
+      key: newKey(),
+      json: { amount: 500 },
+    });
+    expect(refund.status).toBe(201);
+    const range = "from=2026-02-25T00:00:00Z&to=2026-03-05T00:00:00Z";
+    const utc = await bodyOf<Report>(await h.request(`/reports/summary?${range}`, { token: reporter.token }));
+    expect(utc.time_zone).toBe("UTC");
+    expect(utc.by_day).toEqual([
+      { date: "2026-03-01", currency: "usd", count: 2, succeeded: 1, failed: 1, volume: 2000, refunded: 0 },
+      { date: "2026-03-02", currency: "usd", count: 1, succeeded: 1, failed: 0, volume: 3000, refunded: 500 },
+    ]);
+    const zurich = await bodyOf<Report>(
+      await h.request(`/reports/summary?${range}&time_zone=Europe/Zurich`, { token: reporter.token }),
+    );
+    expect(zurich.by_day).toEqual([
+      { date: "2026-03-02", currency: "usd", count: 3, succeeded: 2, failed: 1, volume: 5000, refunded: 500 },
+    ]);
+    expect(zurich.totals).toEqual([
+      { currency: "usd", count: 3, volume: 5000, refunded: 500, net: 4500, failed: 1 },
+    ]);
+    const badZone = await h.request("/reports/summary?time_zone=Mars/Olympus", { token: reporter.token });
+    expect(badZone.status).toBe(400);
   });
 
   test("OpenAPI lists every route; metrics carry the business counters", async () => {
@@ -100,6 +179,7 @@ describe(`reports, payee search, OpenAPI and metrics (${adapters})`, () => {
       "/{id}/history",
       "/reports/summary",
       "/payees",
+      "/export.csv",
     ]) {
       expect(paths).toContain(path);
     }
@@ -128,7 +208,7 @@ describe(`reports, payee search, OpenAPI and metrics (${adapters})`, () => {
       expect(names).toContain(name);
     }
     const failed = families.find((f) => f.name === "payments_failed_total");
-    expect(failed?.samples.some((s) => s.labels.code === "card_declined")).toBe(true);
+    expect(failed?.samples.some((s) => s.labels.code === "payment_declined")).toBe(true);
     const lookups = families.find((f) => f.name === "payments_cache_lookups_total");
     expect(lookups?.samples.some((s) => s.labels.result === "hit" && s.value > 0)).toBe(true);
   });

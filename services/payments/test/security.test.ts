@@ -109,9 +109,16 @@ describe(`BOLA: another user's payments are invisible on every route (${adapters
 
   test("reports only count her own payments", async () => {
     const report = await bodyOf<{
-      totals: { currency: string; count: number; volume: number; refunded: number; net: number }[];
+      totals: {
+        currency: string;
+        count: number;
+        volume: number;
+        refunded: number;
+        net: number;
+        failed: number;
+      }[];
     }>(await h.request("/reports/summary", { token: mallory.token }));
-    expect(report.totals).toEqual([{ currency: "usd", count: 1, volume: 0, refunded: 0, net: 0 }]);
+    expect(report.totals).toEqual([{ currency: "usd", count: 1, volume: 0, refunded: 0, net: 0, failed: 0 }]);
   });
 
   test("the payer, the payee and admins do see the payment", async () => {

@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import { createJwtVerifier } from "@payments/auth-verify";
 import { type Cache, createMemoryCache, createRedisCache } from "@payments/cache";
 import { createEvent, type EventEnvelope, type Id, newId, type Role } from "@payments/contracts";
@@ -118,6 +119,8 @@ export interface HarnessOptions {
   probes?: HealthProbe[];
   /** The payment policy; default the test currencies with no limits and no admin to follow. */
   policy?: PolicyHolder;
+  /** The service's tracer (app, relay and consumers), for tests of the spans; default none. */
+  tracer?: Tracer;
 }
 
 /** A running payments app with its bus, relay and worker, and helpers to drive it. */
@@ -138,6 +141,8 @@ export interface Harness extends PaymentsApp {
   ): Promise<Response>;
   /** Registers a user through a `user.registered` event, as auth would, and mints a token for them. */
   user(role: Role, fields?: { name?: string; email?: string }): Promise<TestUser>;
+  /** A token for a user the read model has not heard of (auth registered them a moment ago). */
+  mint(id: Id<"usr">, role: Role): Promise<string>;
   /** Publishes an event to the bus and waits until the worker handled it. */
   deliver(event: EventEnvelope): Promise<void>;
   /** Publishes the outbox and waits until the worker has handled everything (payments settle). */
@@ -162,12 +167,14 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     pollIntervalMs: 50,
     retryBaseMs: 20,
     retryMaxMs: 100,
+    tracer: opts.tracer,
   });
   const app = createApp({
     db: opts.db,
     cache,
     logger,
     registry,
+    tracer: opts.tracer,
     probes: opts.probes,
     verifier: tokens.verifier,
     processor,
@@ -179,6 +186,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
   });
   const settle: SettleDeps = { processor, ...TEST_SETTLE };
   const subscribe = { retryDelaysMs: [10], maxAttempts: 3 };
+  const { tracer } = opts;
   // Production binds one queue to both; here user events get their own queue so the read model
   // is always up to date while the processor worker may be paused (its queue keeps what arrives meanwhile).
   const users = await startWorker({
@@ -188,10 +196,19 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     subscribe,
     queue: "payments-users",
     patterns: ["user.*"],
+    tracer,
   });
   const configUpdates = await followConfigUpdates({ bus, policy: app.core.policy, instance: "test" });
   const startProcessor = () =>
-    startWorker({ core: app.core, bus, settle, subscribe, queue: "payments", patterns: ["payment.created"] });
+    startWorker({
+      core: app.core,
+      bus,
+      settle,
+      subscribe,
+      queue: "payments",
+      patterns: ["payment.created"],
+      tracer,
+    });
   let processor_: Subscription | undefined = await startProcessor();
   if (opts.worker !== "auto") {
     await processor_.close();
@@ -233,6 +250,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
       );
       return { id, role, token: await tokens.mint(id, role) };
     },
+    mint: (id, role) => tokens.mint(id, role),
     async deliver(event) {
       await bus.publish(event);
       await bus.idle();

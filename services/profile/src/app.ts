@@ -7,6 +7,7 @@ import type { ProfileCore } from "./core.ts";
 import type { ProfileDb } from "./db/queries.ts";
 import type { DeactivationPolicy } from "./domain/account.ts";
 import { meRoutes } from "./routes/me.ts";
+import { notificationRoutes } from "./routes/notifications.ts";
 
 /** Everything the profile app needs, passed in so tests build it with real or embedded adapters. */
 export interface ProfileDeps {
@@ -25,6 +26,10 @@ export interface ProfileDeps {
   now?: () => Date;
   /** Called after a transaction wrote events to the outbox (the relay's `wake`). */
   onEventsCommitted?: () => void;
+  /** Links in notification mails start here (PUBLIC_BASE_URL); default http://localhost:3000. */
+  publicBaseUrl?: string;
+  /** Called after a transaction queued mail (the mail relay's `wake`). */
+  onMailCommitted?: () => void;
 }
 
 /** The app plus the core its routes and the event handler share. */
@@ -53,6 +58,10 @@ export function createApp(deps: ProfileDeps): ProfileApp {
     policy: deps.policy ?? "anonymise",
     cacheTtlMs: deps.cacheTtlMs ?? 300_000,
     eventsCommitted: deps.onEventsCommitted ?? (() => {}),
+    mail: {
+      publicBaseUrl: deps.publicBaseUrl ?? "http://localhost:3000",
+      committed: deps.onMailCommitted ?? (() => {}),
+    },
   };
   const { app } = kit;
   // Personal data: no browser or shared proxy may keep a copy.
@@ -60,6 +69,8 @@ export function createApp(deps: ProfileDeps): ProfileApp {
     await next();
     if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
   });
-  app.route("/", meRoutes(core, requireAuth(deps.verifier)));
+  const user = requireAuth(deps.verifier);
+  app.route("/", meRoutes(core, user));
+  app.route("/", notificationRoutes(core, user));
   return { ...kit, core };
 }

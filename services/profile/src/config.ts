@@ -22,6 +22,19 @@ export const profileEnv = commonEnv.extend({
   PROFILE_CACHE_TTL_SECONDS: int(1, 86_400).default(300),
   /** Inbox rows (event ids already applied) are kept this long. */
   PROFILE_INBOX_RETENTION_DAYS: int(1, 365).default(30),
+  /** Notifications older than this are deleted by a daily purge (docs/adr/0028). */
+  PROFILE_NOTIFICATION_RETENTION_DAYS: int(1, 3650).default(90),
+  /** Mail as auth sends it (same variables): SMTP server, else the development mailbox in MAILBOX_DIR. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z
+    .string()
+    .min(3)
+    .max(320)
+    .regex(/@/, "must contain an address")
+    .default("Payments <no-reply@localhost>"),
+  /** The platform's public origin: links in notification mails point there. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
+  MAILBOX_DIR: z.string().min(1).default(".data/mailbox"),
   /**
    * Where access tokens' public keys are. Unset: the auth service started in the same process (embedded
    * mode), else AUTH_URL + `/.well-known/jwks.json`.

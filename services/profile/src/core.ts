@@ -1,6 +1,5 @@
 import type { Cache } from "@payments/cache";
-import type { EventEnvelope } from "@payments/contracts";
-import { enqueueEvents } from "@payments/events";
+import { type Emit, withEvents } from "@payments/events";
 import type { Logger } from "@payments/service-kit";
 import type { ProfileDb } from "./db/queries.ts";
 import type { DeactivationPolicy } from "./domain/account.ts";
@@ -18,6 +17,8 @@ export interface ProfileCore {
   cacheTtlMs: number;
   /** Called after a transaction that wrote outbox rows committed (wakes the relay). */
   eventsCommitted: () => void;
+  /** Notification mail (docs/adr/0028): links start at `publicBaseUrl`; `committed` wakes the mail relay. */
+  mail: { publicBaseUrl: string; committed: () => void };
 }
 
 /** The cache tag of everything cached about one user; every change to the user invalidates it. */
@@ -26,22 +27,16 @@ export function userTag(userId: string): string {
 }
 
 /**
- * Runs `work` in one transaction; events it `emit`s go to the outbox in that same transaction. After the
- * commit the relay is woken and the user's cached reads are dropped. (A read that loaded the old row just
- * before the commit and stores it just after can still serve it until the TTL ends: the TTL bounds that race.)
+ * `withEvents` for a change to one user's data: after the commit the user's cached reads are dropped too.
+ * (A read that loaded the old row just before the commit and stores it just after can still serve it until
+ * the TTL ends: the TTL bounds that race.)
  */
-export async function withEvents<T>(
+export async function withUserEvents<T>(
   core: ProfileCore,
   userId: string,
-  work: (tx: ProfileDb, emit: (...events: EventEnvelope[]) => void) => Promise<T>,
+  work: (tx: ProfileDb, emit: Emit) => Promise<T>,
 ): Promise<T> {
-  const pending: EventEnvelope[] = [];
-  const result = await core.db.transaction(async (tx) => {
-    const value = await work(tx, (...events) => pending.push(...events));
-    await enqueueEvents(tx, pending);
-    return value;
-  });
-  if (pending.length > 0) core.eventsCommitted();
+  const result = await withEvents(core, work);
   await core.cache.invalidateTag(userTag(userId));
   return result;
 }

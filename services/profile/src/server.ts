@@ -1,17 +1,18 @@
 import { verifierFromSettings } from "@payments/auth-verify";
-import { openDatabase } from "@payments/db";
-import { pruneInbox, startOutboxRelay } from "@payments/events";
+import { pruneInbox } from "@payments/events";
+import { createMailTransport, startMailRelay } from "@payments/mail";
 import {
   loadInfraEnv,
   type RunningService,
   runStandalone,
   type ServiceDefinition,
   type SharedInfra,
-  startHttpService,
+  startDataHttpService,
 } from "@payments/platform";
 import { createApp } from "./app.ts";
 import { loadConfig, type ProfileConfig } from "./config.ts";
 import { MIGRATIONS_FOLDER } from "./db/migrations.ts";
+import { purgeNotifications } from "./db/notification-queries.ts";
 import { profileSchema } from "./db/schema.ts";
 import { startProfileConsumer } from "./events/handlers.ts";
 
@@ -24,51 +25,55 @@ export async function startProfile(
   config: ProfileConfig,
   authUrl?: string,
 ): Promise<RunningService> {
-  return startHttpService({
+  return startDataHttpService({
     name: "profile",
-    port: config.PROFILE_PORT,
-    hostname: config.PROFILE_HOST,
-    settings: config,
+    config,
     infra,
-    async build({ logger, tracer, registry }) {
-      const database = await openDatabase({
-        service: "profile",
-        url: config.PROFILE_DATABASE_URL,
-        dataDir: config.PROFILE_DATA_DIR,
-        migrationsFolder: MIGRATIONS_FOLDER,
-        schema: profileSchema,
-        logger,
-        poolSize: config.PROFILE_DB_POOL_SIZE,
-      });
-      infra.shutdown.add("profile database", () => database.close());
-      const relay = startOutboxRelay({
-        db: database.db,
-        bus: infra.bus,
+    migrationsFolder: MIGRATIONS_FOLDER,
+    schema: profileSchema,
+    async build(kit, data) {
+      const { logger, tracer, registry } = kit;
+      // Notification mail leaves through profile's own mail outbox (docs/adr/0028), as auth's does.
+      const mailRelay = startMailRelay({
+        db: data.db,
+        transport: createMailTransport({ smtpUrl: config.SMTP_URL, mailboxDir: config.MAILBOX_DIR }),
+        from: config.MAIL_FROM,
         logger,
         registry,
-        service: "profile",
       });
-      infra.shutdown.add("profile outbox relay", () => relay.stop());
+      infra.shutdown.add("profile mail relay", () => mailRelay.stop());
       const profile = createApp({
-        db: database.db,
+        db: data.db,
         cache: infra.cacheFor("profile", registry),
         logger,
         tracer,
         registry,
-        probes: [database.probe, infra.bus.probe],
+        probes: [data.probe, infra.bus.probe],
         verifier: verifierFromSettings(config, authUrl),
         policy: config.PROFILE_DEACTIVATION_POLICY,
         cacheTtlMs: config.PROFILE_CACHE_TTL_SECONDS * 1000,
-        onEventsCommitted: () => relay.wake(),
+        onEventsCommitted: data.eventsCommitted,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+        onMailCommitted: () => mailRelay.wake(),
       });
-      const consumer = await startProfileConsumer({ core: profile.core, bus: infra.bus });
+      const consumer = await startProfileConsumer({
+        core: profile.core,
+        bus: infra.bus,
+        tracer,
+        prefetch: data.consumerPrefetch,
+      });
       infra.shutdown.add("profile consumer", () => consumer.close());
       // Inbox rows only guard against redelivery, which ends within hours; a daily prune keeps the table small.
       const retentionMs = config.PROFILE_INBOX_RETENTION_DAYS * 86_400_000;
-      const prune = () =>
-        pruneInbox(database.db, retentionMs).catch((err: unknown) =>
+      const keepNotificationsMs = config.PROFILE_NOTIFICATION_RETENTION_DAYS * 86_400_000;
+      const prune = async () => {
+        await pruneInbox(data.db, retentionMs).catch((err: unknown) =>
           logger.warn({ err }, "inbox prune failed"),
         );
+        await purgeNotifications(data.db, new Date(Date.now() - keepNotificationsMs)).catch((err: unknown) =>
+          logger.warn({ err }, "notification purge failed"),
+        );
+      };
       const timer = setInterval(prune, 86_400_000);
       void prune();
       infra.shutdown.add("profile inbox prune", async () => clearInterval(timer));
@@ -77,7 +82,7 @@ export async function startProfile(
   });
 }
 
-/** The profile service: profiles and preferences. */
+/** The profile service: profiles, preferences and notifications. */
 export const service: ServiceDefinition = {
   name: "profile",
   after: ["auth"],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { newId } from "@payments/contracts";
+import type { PreferencesView, ProfileView } from "@payments/contracts/http";
 import {
   accountEvent,
   adapters,
@@ -11,23 +12,8 @@ import {
   userSnapshot,
 } from "./support.ts";
 
-type Profile = {
-  user_id: string;
-  display_name: string | null;
-  avatar_url: string | null;
-  phone: string | null;
-  address: Record<string, string> | null;
-  bio: string | null;
-  registered: boolean;
-  created_at: string | null;
-};
-type Preferences = {
-  theme: string;
-  locale: string;
-  default_currency: string | null;
-  notifications: Record<string, boolean>;
-  updated_at: string | null;
-};
+type Profile = ProfileView;
+type Preferences = PreferencesView;
 
 let testDb: TestDb;
 let t: TestProfile;

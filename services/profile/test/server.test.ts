@@ -60,7 +60,14 @@ describe(`profile server (${adapters})`, () => {
     const doc = (await (await fetch(`${running.url}/openapi.json`)).json()) as {
       paths: Record<string, unknown>;
     };
-    expect(Object.keys(doc.paths).sort()).toEqual(["/me", "/me/preferences"]);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/me",
+      "/me/preferences",
+      "/notifications",
+      "/notifications/read-all",
+      "/notifications/unread-count",
+      "/notifications/{id}/read",
+    ]);
   });
 
   test("a registration on the shared bus becomes a profile; the owner's change is published", async () => {

@@ -64,7 +64,7 @@ export function AuditLogPage({
     setFilters({
       type: text(data.get("type")),
       subject: text(data.get("subject")),
-      actor: text(data.get("actor")),
+      actor_id: text(data.get("actor")),
       from: isoFromLocal(data.get("from")),
       to: isoFromLocal(data.get("to")),
     });
@@ -99,11 +99,11 @@ export function AuditLogPage({
         {log.error ? <ErrorNotice error={log.error} onRetry={() => void log.refetch()} /> : null}
         {log.isSuccess && rows.length === 0 ? <EmptyState>No entries match these filters.</EmptyState> : null}
         {rows.length > 0 ? (
-          <Table caption={`Audit entries (${rows.length}${log.hasNextPage ? "+" : ""})`}>
+          <Table caption={`Audit entries (${rows.length}${log.hasNextPage ? "+" : ""})`} stack>
             <thead>
               <tr>
-                <th scope="col">When</th>
                 <th scope="col">Event</th>
+                <th scope="col">When</th>
                 <th scope="col">Subject</th>
                 <th scope="col">Actor</th>
                 <th scope="col">Trace</th>
@@ -112,11 +112,22 @@ export function AuditLogPage({
             <tbody>
               {rows.map((row) => (
                 <tr key={row.id}>
-                  <td>{format.dateTime(row.occurred_at)}</td>
-                  <td>{row.type}</td>
-                  <td className="ui-mono">{row.subject ?? "—"}</td>
-                  <td className="ui-mono">{row.actor_id ?? "platform"}</td>
-                  <td className="ui-mono">{row.trace_id ? row.trace_id.slice(0, 8) : "—"}</td>
+                  <td>
+                    <strong>{row.type}</strong>
+                  </td>
+                  <td className="ui-cell--end ui-nowrap">{format.dateTime(row.occurred_at)}</td>
+                  <td className="ui-mono ui-cell--meta">
+                    <span className="ui-table__label">Subject </span>
+                    {row.subject ?? "—"}
+                  </td>
+                  <td className="ui-mono ui-cell--meta">
+                    <span className="ui-table__label">By </span>
+                    {row.actor_id ?? "platform"}
+                  </td>
+                  <td className="ui-mono ui-cell--meta">
+                    <span className="ui-table__label">Trace </span>
+                    {row.trace_id ? row.trace_id.slice(0, 8) : "—"}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,69 +1,140 @@
-import { queryKeys } from "@payments/api-client";
+import { ApiError, queryKeys, type SystemConfig } from "@payments/api-client";
 import {
   Alert,
   Button,
   Card,
+  Cluster,
   ErrorNotice,
   PageHeader,
   Spinner,
   Stack,
-  TextAreaField,
   useFormatters,
   usePlatform,
 } from "@payments/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { type FormEvent, useState } from "react";
+import { ConfigForm } from "../components/ConfigForm.tsx";
+import { describeChanges, type Settings, settingsProblems } from "../components/config-settings.ts";
 
-/** Parses the editor's text: a JSON object, or a message saying what is wrong. */
-export function parseSettings(
-  text: string,
-): { ok: true; value: Record<string, unknown> } | { ok: false; message: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return {
-      ok: false,
-      message: `Not valid JSON: ${error instanceof Error ? error.message : "parse error"}.`,
-    };
+/** What saving answered, or that it would be refused: success, a version conflict, another error. */
+function SaveNotices({
+  savedVersion,
+  conflict,
+  newer,
+  startedFrom,
+  error,
+  onDiscard,
+  onRebase,
+}: {
+  savedVersion: number | undefined;
+  conflict: boolean;
+  /** The current version when it is newer than the one the edits started from. */
+  newer: number | undefined;
+  startedFrom: number | undefined;
+  error: unknown;
+  onDiscard(): void;
+  onRebase(): void;
+}) {
+  if (savedVersion !== undefined) {
+    return (
+      <Alert tone="success" title={`Configuration saved as version ${savedVersion}`}>
+        <p>Payments and every open page follow it now.</p>
+      </Alert>
+    );
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { ok: false, message: "The settings must be a JSON object ({ … })." };
-  }
-  return { ok: true, value: value as Record<string, unknown> };
+  if (!conflict && newer === undefined) return <ErrorNotice error={error} />;
+  return (
+    <Alert
+      tone={conflict ? "danger" : "warning"}
+      title={
+        conflict
+          ? "Not saved: someone else changed the configuration while you were editing"
+          : "Someone else changed the configuration while you were editing"
+      }
+      actions={
+        <>
+          <Button size="sm" variant="secondary" onClick={onDiscard}>
+            Discard my changes
+          </Button>
+          <Button size="sm" variant="secondary" disabled={newer === undefined} onClick={onRebase}>
+            Review my changes against version {newer ?? "…"}
+          </Button>
+        </>
+      }
+    >
+      <p>
+        Your changes started from version {startedFrom}; version {newer ?? "a newer one"} is current now, and
+        saving over it would undo what it changed.
+      </p>
+    </Alert>
+  );
+}
+
+/** Edits in progress and the version they started from (sent as `expected_version`). */
+interface Draft {
+  base: SystemConfig;
+  settings: Settings;
+}
+
+function isConflict(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 409;
 }
 
 /**
- * The system configuration as JSON. Saving sends the version it was based on; the admin service validates
- * the settings with its zod schema and refuses a save over a newer version (its message is shown as is).
+ * The system configuration as a form. Saving sends the version the edits started from; the admin service
+ * refuses a save over a newer version (409), which is shown with the choice to start again from the newer
+ * version or to save these edits over it after seeing what that changes.
  */
 export function ConfigPage() {
   const { api, queryClient } = usePlatform();
   const format = useFormatters();
   const config = useQuery({ queryKey: queryKeys.admin.config, queryFn: () => api.admin.config() });
-  const [draft, setDraft] = useState<{ base: number; text: string } | undefined>();
-  const [problem, setProblem] = useState<string>();
+  const [draft, setDraft] = useState<Draft>();
+  const [problems, setProblems] = useState<Record<string, string>>({});
   const save = useMutation({
-    mutationFn: (input: { settings: Record<string, unknown>; version: number }) =>
+    mutationFn: (input: { settings: Settings; version: number }) =>
       api.admin.updateConfig(input.settings, input.version),
     onSuccess: (saved) => {
       queryClient.setQueryData(queryKeys.admin.config, saved);
       setDraft(undefined);
     },
+    // The newer version is what the conflict notice offers to compare with.
+    onError: (error) => (isConflict(error) ? void config.refetch() : undefined),
   });
   const current = config.data;
-  const text = draft?.text ?? (current ? JSON.stringify(current.settings, null, 2) : "");
-  const stale = draft !== undefined && current !== undefined && current.version !== draft.base;
+  const base = draft?.base ?? current;
+  const settings = draft?.settings ?? current?.settings;
+  const changes = draft ? describeChanges(draft.base.settings, draft.settings) : [];
+  const newer = draft !== undefined && current !== undefined && current.version !== draft.base.version;
+  const conflict = isConflict(save.error);
 
-  function submit() {
-    if (!current) return;
-    const parsed = parseSettings(text);
-    if (!parsed.ok) {
-      setProblem(parsed.message);
-      return;
-    }
-    setProblem(undefined);
-    save.mutate({ settings: parsed.value, version: draft?.base ?? current.version });
+  function edit(next: Settings) {
+    if (!base) return;
+    setDraft({ base, settings: next });
+    setProblems({});
+    if (!save.isIdle) save.reset();
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!draft) return;
+    const found = settingsProblems(draft.settings);
+    setProblems(found);
+    if (Object.keys(found).length === 0)
+      save.mutate({ settings: draft.settings, version: draft.base.version });
+  }
+
+  function rebase() {
+    // Keeps these edits, now measured against the newer version: the change list shows what saving would
+    // overwrite of the other person's work before anyone saves again.
+    if (draft && current) setDraft({ base: current, settings: draft.settings });
+    save.reset();
+  }
+
+  function discard() {
+    setDraft(undefined);
+    setProblems({});
+    save.reset();
   }
 
   return (
@@ -71,46 +142,53 @@ export function ConfigPage() {
       <PageHeader title="Configuration" description="Changes apply to every service without a restart." />
       {config.isPending ? <Spinner label="Loading the configuration" /> : null}
       {config.error ? <ErrorNotice error={config.error} onRetry={() => void config.refetch()} /> : null}
-      {current ? (
-        <Card
-          title={`Version ${current.version}`}
-          actions={
-            current.updated_at ? (
-              <span className="ui-hint">
-                Changed {format.dateTime(current.updated_at)}
-                {current.updated_by ? ` by ${current.updated_by}` : ""}
-              </span>
-            ) : null
-          }
-        >
-          <Stack gap={3}>
-            {stale ? (
-              <Alert tone="warning" title="Someone else changed the configuration">
-                <p>Saving now would overwrite version {current.version}. Discard your edits to see it.</p>
-              </Alert>
-            ) : null}
-            {save.isSuccess && !draft ? <Alert tone="success" title="Configuration saved" /> : null}
-            <ErrorNotice error={save.error ?? undefined} />
-            <TextAreaField
-              label="Settings (JSON)"
-              name="settings"
-              rows={16}
-              spellCheck={false}
-              className="ui-mono"
-              value={text}
-              error={problem}
-              onChange={(e) => setDraft({ base: draft?.base ?? current.version, text: e.target.value })}
-            />
-            <div className="ui-cluster" style={{ gap: "var(--ui-space-2)" }}>
-              <Button busy={save.isPending} disabled={!draft} onClick={submit}>
-                Save
-              </Button>
-              <Button variant="secondary" disabled={!draft} onClick={() => setDraft(undefined)}>
-                Discard edits
-              </Button>
-            </div>
+      {base && settings ? (
+        <form onSubmit={submit} noValidate aria-label="Configuration">
+          <Stack gap={4}>
+            <p className="ui-hint">
+              Version {base.version}
+              {base.version === 0 ? " (the built-in defaults)" : ""}
+              {base.updated_at ? `, changed ${format.dateTime(base.updated_at)}` : ""}
+              {base.updated_by ? ` by ${base.updated_by}` : ""}
+            </p>
+            <ConfigForm value={settings} onChange={edit} problems={problems} locale={format.locale} />
+            <Card title="Changes to save">
+              <Stack gap={3}>
+                {changes.length > 0 ? (
+                  <ul aria-label="Changes to save">
+                    {changes.map((line) => (
+                      <li key={line}>{line}</li>
+                    ))}
+                  </ul>
+                ) : (
+                  <p className="ui-hint">No changes yet.</p>
+                )}
+                {/* Next to the button, where the person is looking when the answer comes. */}
+                <SaveNotices
+                  savedVersion={save.isSuccess ? current?.version : undefined}
+                  conflict={conflict}
+                  newer={newer ? current?.version : undefined}
+                  startedFrom={draft?.base.version}
+                  error={save.error ?? undefined}
+                  onDiscard={discard}
+                  onRebase={rebase}
+                />
+                <Cluster gap={2}>
+                  <Button
+                    type="submit"
+                    busy={save.isPending}
+                    disabled={changes.length === 0 || conflict || newer}
+                  >
+                    Save configuration
+                  </Button>
+                  <Button variant="secondary" disabled={!draft} onClick={discard}>
+                    Discard changes
+                  </Button>
+                </Cluster>
+              </Stack>
+            </Card>
           </Stack>
-        </Card>
+        </form>
       ) : null}
     </Stack>
   );

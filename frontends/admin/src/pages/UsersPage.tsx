@@ -18,6 +18,7 @@ import {
 } from "@payments/ui";
 import { useInfiniteQuery, useMutation } from "@tanstack/react-query";
 import { useState } from "react";
+import { InviteUserForm } from "../components/InviteUserForm.tsx";
 
 const ROLE_LABELS: Record<Role, string> = { customer: "Customer", vendor: "Vendor", admin: "Admin" };
 
@@ -56,8 +57,13 @@ function UserRow({ user, self }: { user: User; self: boolean }) {
           ))}
         </select>
       </td>
-      <td>{user.active ? <Badge tone="success">Active</Badge> : <Badge tone="danger">Deactivated</Badge>}</td>
-      <td>{format.date(user.created_at)}</td>
+      <td className="ui-cell--end">
+        {user.active ? <Badge tone="success">Active</Badge> : <Badge tone="danger">Deactivated</Badge>}
+      </td>
+      <td className="ui-cell--meta ui-nowrap">
+        <span className="ui-table__label">Joined </span>
+        {format.date(user.created_at)}
+      </td>
       <td>
         {self ? null : user.active ? (
           <ConfirmButton
@@ -106,6 +112,7 @@ export function UsersPage() {
         title="Users"
         description="Role changes and deactivation end the user's sessions at once."
       />
+      <InviteUserForm />
       <Card>
         <form
           aria-label="Search users"
@@ -125,7 +132,7 @@ export function UsersPage() {
               label="Role"
               name="role"
               value={filters.role ?? ""}
-              onChange={(e) => setFilters((f) => ({ ...f, role: e.target.value || undefined }))}
+              onChange={(e) => setFilters((f) => ({ ...f, role: ROLES.find((r) => r === e.target.value) }))}
               options={[
                 { value: "", label: "Any role" },
                 ...ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
@@ -140,7 +147,7 @@ export function UsersPage() {
         {users.error ? <ErrorNotice error={users.error} onRetry={() => void users.refetch()} /> : null}
         {users.isSuccess && list.length === 0 ? <EmptyState>No user matches.</EmptyState> : null}
         {list.length > 0 ? (
-          <Table caption={`Users (${list.length}${users.hasNextPage ? "+" : ""})`}>
+          <Table caption={`Users (${list.length}${users.hasNextPage ? "+" : ""})`} stack>
             <thead>
               <tr>
                 <th scope="col">User</th>

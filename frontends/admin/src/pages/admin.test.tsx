@@ -1,11 +1,11 @@
 import { createTestPlatform, testGrant } from "@payments/api-client/testing";
 import { renderWithPlatform } from "@payments/ui/testing";
-import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import AdminApp from "../App.tsx";
 import { AuditLogPage } from "./AuditLogPage.tsx";
-import { ConfigPage, parseSettings } from "./ConfigPage.tsx";
+import { ConfigPage } from "./ConfigPage.tsx";
 
 afterEach(cleanup);
 
@@ -96,34 +96,146 @@ describe("audit log", () => {
   });
 });
 
-describe("config editor", () => {
-  it("refuses text that is not a JSON object", () => {
-    expect(parseSettings("[1]")).toEqual({
-      ok: false,
-      message: "The settings must be a JSON object ({ … }).",
-    });
-    expect(parseSettings("{").ok).toBe(false);
-    expect(parseSettings('{"a":1}')).toEqual({ ok: true, value: { a: 1 } });
-  });
+const SETTINGS = {
+  supported_currencies: ["usd", "eur", "sek"],
+  payment_limits: { default: { min_amount: 1, max_amount: 1_000_000 }, per_currency: {} },
+  maintenance_banner: { enabled: false, message: "", level: "info" },
+  security: { require_admin_2fa: false },
+  fees: { percent_bps: 290, fixed: { usd: 30 }, refunds: "keep" },
+};
 
-  it("saves the edited settings against the version they were based on", async () => {
+describe("config form", () => {
+  it("adds and removes currencies, shows the change, and saves against the version it started from", async () => {
     const test = createTestPlatform({
       grant: testGrant("admin"),
       routes: {
-        "GET /api/admin/config": () => [200, { version: 3, settings: { maintenance_banner: null } }],
-        "PUT /api/admin/config": (call) => [200, { version: 4, settings: call.body }],
+        "GET /api/admin/config": () => [200, { version: 3, settings: SETTINGS }],
+        "PUT /api/admin/config": (call) => {
+          const body = call.body as { settings: unknown };
+          return [200, { version: 4, settings: body.settings, updated_by: ME, updated_at: null }];
+        },
       },
     });
     renderWithPlatform(<ConfigPage />, { platform: test.platform });
-    const editor = await screen.findByLabelText("Settings (JSON)");
-    fireEvent.change(editor, { target: { value: "{ nope" } });
-    await userEvent.click(screen.getByRole("button", { name: "Save" }));
-    expect(await screen.findByText(/Not valid JSON/)).toBeTruthy();
-    fireEvent.change(editor, { target: { value: '{"maintenance_banner": "Back soon"}' } });
-    await userEvent.click(screen.getByRole("button", { name: "Save" }));
-    expect(await screen.findByText("Version 4")).toBeTruthy();
+    await userEvent.type(await screen.findByLabelText("Add a currency"), "xyz");
+    await userEvent.click(screen.getByRole("button", { name: "Add currency" }));
+    expect(await screen.findByText(/XYZ is not an ISO 4217 currency/)).toBeTruthy();
+    await userEvent.clear(screen.getByLabelText("Add a currency"));
+    await userEvent.type(screen.getByLabelText("Add a currency"), "nok{Enter}");
+    await userEvent.click(screen.getByRole("button", { name: "Remove SEK" }));
+    const changes = screen.getByRole("list", { name: "Changes to save" });
+    expect(within(changes).getByText("Accept NOK")).toBeTruthy();
+    expect(within(changes).getByText("Stop accepting SEK")).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Save configuration" }));
+    expect(await screen.findByText("Configuration saved as version 4")).toBeTruthy();
     const put = test.calls.find((c) => c.method === "PUT");
-    expect(put?.body).toEqual({ maintenance_banner: "Back soon" });
-    expect(put?.headers["if-match"]).toBe("3");
+    expect(put?.body).toEqual({
+      settings: { ...SETTINGS, supported_currencies: ["usd", "eur", "nok"] },
+      expected_version: 3,
+    });
+  });
+
+  it("sets the platform fee and the refund rule (docs/adr/0032), and says so before saving", async () => {
+    const test = createTestPlatform({
+      grant: testGrant("admin"),
+      routes: {
+        "GET /api/admin/config": () => [200, { version: 3, settings: SETTINGS }],
+        "PUT /api/admin/config": (call) => {
+          const body = call.body as { settings: unknown };
+          return [200, { version: 4, settings: body.settings, updated_by: ME, updated_at: null }];
+        },
+      },
+    });
+    renderWithPlatform(<ConfigPage />, { platform: test.platform });
+    const bps = await screen.findByLabelText("Percentage (basis points)");
+    await userEvent.clear(bps);
+    await userEvent.type(bps, "250");
+    await userEvent.selectOptions(screen.getByLabelText("On a refund"), "return");
+    const changes = screen.getByRole("list", { name: "Changes to save" });
+    expect(
+      within(changes).getByText(
+        "Fees 290 bps + 30 USD, fee kept on refunds → 250 bps + 30 USD, fee returned on refunds",
+      ),
+    ).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Save configuration" }));
+    expect(await screen.findByText("Configuration saved as version 4")).toBeTruthy();
+    const put = test.calls.find((c) => c.method === "PUT");
+    expect(put?.body).toEqual({
+      settings: { ...SETTINGS, fees: { percent_bps: 250, fixed: { usd: 30 }, refunds: "return" } },
+      expected_version: 3,
+    });
+  });
+
+  it("requires two-factor sign-in for admins when asked to, and says so before saving", async () => {
+    const test = createTestPlatform({
+      grant: testGrant("admin"),
+      routes: {
+        "GET /api/admin/config": () => [200, { version: 3, settings: SETTINGS }],
+        "PUT /api/admin/config": (call) => {
+          const body = call.body as { settings: unknown };
+          return [200, { version: 4, settings: body.settings, updated_by: ME, updated_at: null }];
+        },
+      },
+    });
+    renderWithPlatform(<ConfigPage />, { platform: test.platform });
+    await userEvent.click(
+      await screen.findByRole("checkbox", { name: "Require two-factor sign-in for administrators" }),
+    );
+    const changes = screen.getByRole("list", { name: "Changes to save" });
+    expect(within(changes).getByText("Require two-factor sign-in for administrators")).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Save configuration" }));
+    expect(await screen.findByText("Configuration saved as version 4")).toBeTruthy();
+    const put = test.calls.find((c) => c.method === "PUT");
+    expect(put?.body).toEqual({
+      settings: { ...SETTINGS, security: { require_admin_2fa: true } },
+      expected_version: 3,
+    });
+  });
+
+  it("refuses settings the service would refuse, before sending them", async () => {
+    const test = createTestPlatform({
+      grant: testGrant("admin"),
+      routes: { "GET /api/admin/config": () => [200, { version: 3, settings: SETTINGS }] },
+    });
+    renderWithPlatform(<ConfigPage />, { platform: test.platform });
+    await userEvent.click(await screen.findByRole("checkbox", { name: "Show a banner to everyone" }));
+    await userEvent.click(screen.getByRole("button", { name: "Save configuration" }));
+    expect(await screen.findByText("An enabled banner needs a message.")).toBeTruthy();
+    expect(test.calls.some((c) => c.method === "PUT")).toBe(false);
+  });
+
+  it("says so when someone else saved first, and offers to review against their version", async () => {
+    let version = 3;
+    const test = createTestPlatform({
+      grant: testGrant("admin"),
+      routes: {
+        "GET /api/admin/config": () => [200, { version, settings: SETTINGS }],
+        "PUT /api/admin/config": () => {
+          version = 4;
+          return [
+            409,
+            {
+              error: {
+                type: "conflict",
+                code: "version_conflict",
+                message: "The configuration changed.",
+                request_id: "req_1",
+              },
+            },
+          ];
+        },
+      },
+    });
+    renderWithPlatform(<ConfigPage />, { platform: test.platform });
+    await userEvent.click(await screen.findByRole("button", { name: "Remove EUR" }));
+    await userEvent.click(screen.getByRole("button", { name: "Save configuration" }));
+    expect(
+      await screen.findByText("Not saved: someone else changed the configuration while you were editing"),
+    ).toBeTruthy();
+    const review = await screen.findByRole("button", { name: "Review my changes against version 4" });
+    await waitFor(() => expect(review.hasAttribute("disabled")).toBe(false));
+    await userEvent.click(review);
+    expect(screen.getByText(/^Version 4/)).toBeTruthy();
+    expect(screen.getByText("Stop accepting EUR")).toBeTruthy();
   });
 });

@@ -1,4 +1,4 @@
-import type { SignOutReason } from "@payments/api-client";
+import { needsSecondFactor, type SignOutReason } from "@payments/api-client";
 import {
   Alert,
   Button,
@@ -7,13 +7,13 @@ import {
   PageHeader,
   Stack,
   TextField,
-  useFormSchemas,
+  useLazyZodForm,
   usePlatform,
   useSession,
-  useZodForm,
 } from "@payments/ui";
-import { useCallback } from "react";
+import { useCallback, useState } from "react";
 import { Link, Navigate, useLocation } from "react-router";
+import { SecondFactorForm } from "./SecondFactorForm.tsx";
 
 const REASONS: Record<SignOutReason, { tone: "info" | "warning"; text: string }> = {
   logout: { tone: "info", text: "You have signed out." },
@@ -29,26 +29,53 @@ function returnPath(state: unknown): string {
   return "/";
 }
 
-/** Sign in with email and password. */
+/**
+ * Sign in with email and password; an account with two-factor sign-in then asks for its code (or a
+ * recovery code) before the session starts (docs/adr/0018).
+ */
 export function LoginPage({ basePath }: { basePath: string }) {
-  const { loginFormSchema } = useFormSchemas();
   const { api, session: store } = usePlatform();
   const session = useSession();
   const location = useLocation();
+  const [challenge, setChallenge] = useState<string>();
+  const [expired, setExpired] = useState(false);
   const submit = useCallback(
-    async (body: { email: string; password: string }) => store.signIn(await api.auth.login(body)),
+    async (body: { email: string; password: string }) => {
+      const result = await api.auth.login(body);
+      setExpired(false);
+      if (needsSecondFactor(result)) setChallenge(result.challenge);
+      else store.signIn(result);
+    },
     [api, store],
   );
-  const form = useZodForm(loginFormSchema, submit);
+  const expire = useCallback(() => {
+    setChallenge(undefined);
+    setExpired(true);
+  }, []);
+  // The page people land on: it shows at once, and the schemas (zod) come when a field is first touched.
+  const form = useLazyZodForm("loginFormSchema", submit);
   if (session.status === "signed_in") return <Navigate to={returnPath(location.state)} replace />;
+  if (challenge) {
+    return (
+      <div style={{ maxWidth: "28rem", margin: "0 auto" }}>
+        <PageHeader title="Two-factor sign-in" description="Your password was right; one more step." />
+        <Card>
+          <SecondFactorForm challenge={challenge} onExpired={expire} />
+        </Card>
+      </div>
+    );
+  }
   const reason = session.status === "signed_out" && session.reason ? REASONS[session.reason] : undefined;
   return (
     <div style={{ maxWidth: "28rem", margin: "0 auto" }}>
       <PageHeader title="Sign in" />
       <Card>
-        <form onSubmit={form.onSubmit} noValidate aria-label="Sign in">
+        <form onSubmit={form.onSubmit} onFocus={form.prefetch} noValidate aria-label="Sign in">
           <Stack gap={4}>
-            {reason && !form.failure ? <Alert tone={reason.tone} title={reason.text} /> : null}
+            {reason && !form.failure && !expired ? <Alert tone={reason.tone} title={reason.text} /> : null}
+            {expired ? (
+              <Alert tone="warning" title="That sign-in expired. Enter your password again." />
+            ) : null}
             <ErrorNotice error={form.failure} />
             <TextField
               label="Email"
@@ -69,6 +96,9 @@ export function LoginPage({ basePath }: { basePath: string }) {
             <Button type="submit" busy={form.submitting}>
               Sign in
             </Button>
+            <p>
+              <Link to={`${basePath}/forgot`}>Forgot password?</Link>
+            </p>
             <p>
               New here? <Link to={`${basePath}/register`}>Create an account</Link>
             </p>

@@ -1,3 +1,4 @@
+import { PASSWORD_MAX, PASSWORD_MIN } from "@payments/api-client";
 import {
   Button,
   Card,
@@ -6,10 +7,9 @@ import {
   SelectField,
   Stack,
   TextField,
-  useFormSchemas,
+  useLazyZodForm,
   usePlatform,
   useSession,
-  useZodForm,
 } from "@payments/ui";
 import { useCallback } from "react";
 import { Link, Navigate } from "react-router";
@@ -18,20 +18,20 @@ type RegisterBody = { email: string; password: string; name: string; role: "cust
 
 /** Create an account (customer or vendor) and sign in. */
 export function RegisterPage({ basePath }: { basePath: string }) {
-  const { PASSWORD_MAX, PASSWORD_MIN, registerFormSchema } = useFormSchemas();
   const { api, session: store } = usePlatform();
   const session = useSession();
   const submit = useCallback(
     async (body: RegisterBody) => store.signIn(await api.auth.register(body)),
     [api, store],
   );
-  const form = useZodForm(registerFormSchema, submit);
+  // A page people land on: it shows at once, and the schemas (zod) come when a field is first touched.
+  const form = useLazyZodForm("registerFormSchema", submit);
   if (session.status === "signed_in") return <Navigate to="/" replace />;
   return (
     <div style={{ maxWidth: "30rem", margin: "0 auto" }}>
       <PageHeader title="Create an account" />
       <Card>
-        <form onSubmit={form.onSubmit} noValidate aria-label="Create an account">
+        <form onSubmit={form.onSubmit} onFocus={form.prefetch} noValidate aria-label="Create an account">
           <Stack gap={4}>
             <ErrorNotice error={form.failure} />
             <TextField label="Name" name="name" autoComplete="name" required error={form.errors.name} />

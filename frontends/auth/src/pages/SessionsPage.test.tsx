@@ -4,7 +4,7 @@ import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it } from "vitest";
 import AuthApp from "../App.tsx";
-import { describeDevice } from "./SessionsPage.tsx";
+import { activeSessions, describeDevice } from "./SessionsPage.tsx";
 
 afterEach(cleanup);
 
@@ -86,5 +86,12 @@ describe("sessions page", () => {
   it("names devices from their user agent", () => {
     expect(describeDevice(CHROME_MAC)).toBe("Chrome on macOS");
     expect(describeDevice(null)).toBe("Unknown device");
+  });
+});
+
+describe("session count", () => {
+  it("reads as words, not session(s)", () => {
+    expect(activeSessions(1)).toBe("1 active session");
+    expect(activeSessions(3)).toBe("3 active sessions");
   });
 });

@@ -54,9 +54,18 @@ function SessionRow({
         {describeDevice(session.user_agent)}{" "}
         {session.current ? <Badge tone="success">This device</Badge> : null}
       </td>
-      <td>{session.ip ?? "—"}</td>
-      <td>{format.dateTime(session.last_used_at)}</td>
-      <td>{format.dateTime(session.created_at)}</td>
+      <td className="ui-cell--meta">
+        <span className="ui-table__label">Last active </span>
+        {format.dateTime(session.last_used_at)}
+      </td>
+      <td className="ui-cell--meta">
+        <span className="ui-table__label">IP address </span>
+        {session.ip ?? "—"}
+      </td>
+      <td className="ui-cell--meta">
+        <span className="ui-table__label">Signed in </span>
+        {format.dateTime(session.created_at)}
+      </td>
       <td>
         {session.current ? null : (
           <ConfirmButton
@@ -73,6 +82,11 @@ function SessionRow({
       </td>
     </tr>
   );
+}
+
+/** "1 active session", "3 active sessions". */
+export function activeSessions(count: number): string {
+  return count === 1 ? "1 active session" : `${count} active sessions`;
 }
 
 /** My sessions (devices): see where I am signed in, end one, or end all the others. */
@@ -115,12 +129,12 @@ export function SessionsPage({ basePath }: { basePath: string }) {
           <ErrorNotice error={sessions.error} onRetry={() => void sessions.refetch()} />
         ) : null}
         {sessions.data ? (
-          <Table caption={`${sessions.data.data.length} active session(s)`}>
+          <Table caption={activeSessions(sessions.data.data.length)} stack>
             <thead>
               <tr>
                 <th scope="col">Device</th>
-                <th scope="col">IP address</th>
                 <th scope="col">Last active</th>
+                <th scope="col">IP address</th>
                 <th scope="col">Signed in</th>
                 <th scope="col">
                   <span className="ui-visually-hidden">Actions</span>

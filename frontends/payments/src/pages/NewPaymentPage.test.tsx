@@ -16,10 +16,17 @@ afterEach(cleanup);
 const posts = (calls: RecordedCall[]) =>
   calls.filter((c) => c.method === "POST" && c.path === "/api/payments");
 
-function setup(create: Record<string, FakeRoute> = {}) {
+/** The server's accepted currencies in these tests (bhd: a three-decimal currency). */
+const SUPPORTED = ["usd", "eur", "jpy", "bhd", "sek"];
+
+function setup(create: Record<string, FakeRoute> = {}, preferred?: string) {
   const test = createTestPlatform({
     grant: testGrant("customer"),
     routes: {
+      "GET /api/admin/config/public": () => [
+        200,
+        { version: 2, settings: { supported_currencies: SUPPORTED } },
+      ],
       "GET /api/payments/payees": (call) => [
         200,
         {
@@ -34,6 +41,8 @@ function setup(create: Record<string, FakeRoute> = {}) {
       ...create,
     },
   });
+  if (preferred)
+    test.platform.preferences.set({ theme: "system", locale: "en-US", default_currency: preferred });
   renderWithPlatform(<PaymentsApp platform={test.platform} basePath="/payments" />, {
     platform: test.platform,
     path: "/payments/new",
@@ -48,12 +57,59 @@ async function choosePayee() {
 }
 
 describe("new payment form", () => {
+  it("offers exactly the server's currencies, the preferred one preselected", async () => {
+    setup({}, "sek");
+    const select = await screen.findByLabelText<HTMLSelectElement>("Currency");
+    await waitFor(() => expect([...select.options].map((o) => o.value)).toEqual(SUPPORTED));
+    expect(select.value).toBe("sek");
+    expect(screen.getByLabelText("Amount (SEK)")).toBeTruthy();
+  });
+
+  it("preselects the first accepted currency when the preferred one is not accepted", async () => {
+    setup({}, "inr");
+    const select = await screen.findByLabelText<HTMLSelectElement>("Currency");
+    await waitFor(() => expect(select.value).toBe("usd"));
+    expect([...select.options].map((o) => o.value)).not.toContain("inr");
+  });
+
+  it("reads the list again when the server refuses a currency (an admin removed it meanwhile)", async () => {
+    const test = setup({
+      "POST /api/payments": () => [
+        400,
+        {
+          error: {
+            type: "invalid_request",
+            code: "unsupported_currency",
+            message: "Currency sek is not supported (supported: usd, eur).",
+            param: "currency",
+            request_id: "req_1",
+          },
+        },
+      ],
+    });
+    await choosePayee();
+    const select = await screen.findByLabelText<HTMLSelectElement>("Currency");
+    await waitFor(() => expect(select.options).toHaveLength(SUPPORTED.length));
+    test.route("GET /api/admin/config/public", () => [
+      200,
+      { version: 3, settings: { supported_currencies: ["usd", "eur"] } },
+    ]);
+    await userEvent.selectOptions(select, "sek");
+    await userEvent.type(screen.getByLabelText("Amount (SEK)"), "10");
+    await userEvent.click(screen.getByRole("button", { name: "Pay" }));
+    expect((await screen.findAllByText(/Currency sek is not supported/)).length).toBeGreaterThan(0);
+    await waitFor(() => expect([...select.options].map((o) => o.value)).toEqual(["usd", "eur"]));
+    const reads = test.calls.filter((c) => c.path === "/api/admin/config/public");
+    expect(reads.at(-1)?.headers["cache-control"]).toBe("no-cache");
+  });
+
   it("explains what is missing, in the currency's terms, before calling the API", async () => {
     const test = setup();
     await userEvent.click(await screen.findByRole("button", { name: "Pay" }));
     expect(await screen.findByText("Choose who to pay from the list.")).toBeTruthy();
     expect(screen.getByText("Enter an amount.")).toBeTruthy();
 
+    await waitFor(() => expect(screen.getByRole("option", { name: /^JPY/ })).toBeTruthy());
     await userEvent.selectOptions(screen.getByLabelText("Currency"), "jpy");
     expect(screen.getByText(/JPY has no minor unit/)).toBeTruthy();
     await userEvent.type(screen.getByLabelText("Amount (JPY)"), "1500.5");
@@ -62,9 +118,20 @@ describe("new payment form", () => {
     expect(posts(test.calls)).toHaveLength(0);
   });
 
+  it("says a negative amount must be more than zero, not that it is no number", async () => {
+    const test = setup();
+    await choosePayee();
+    await userEvent.type(screen.getByLabelText("Amount (USD)"), "-5");
+    await userEvent.click(screen.getByRole("button", { name: "Pay" }));
+    expect(await screen.findByText("The amount must be more than zero.")).toBeTruthy();
+    expect(screen.queryByText("Enter a number, like 12.50.")).toBeNull();
+    expect(posts(test.calls)).toHaveLength(0);
+  });
+
   it("sends integer minor units with an idempotency key and opens the new payment", async () => {
     const test = setup({ "POST /api/payments": () => [201, apiPayment(1)] });
     await choosePayee();
+    await waitFor(() => expect(screen.getByRole("option", { name: /^BHD/ })).toBeTruthy());
     await userEvent.selectOptions(screen.getByLabelText("Currency"), "bhd");
     await userEvent.type(screen.getByLabelText("Amount (BHD)"), "12.345");
     await userEvent.type(screen.getByLabelText("Description (optional)"), "Bike repair");

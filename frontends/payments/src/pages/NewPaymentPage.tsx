@@ -1,26 +1,33 @@
-import { type CreatePaymentBody, minorUnitExponent, queryKeys } from "@payments/api-client";
+import {
+  ApiError,
+  type CreatePaymentBody,
+  currencyCode,
+  type FormModule,
+  minorUnitExponent,
+  queryKeys,
+} from "@payments/api-client";
 import {
   Alert,
   Button,
   Card,
+  currencyLabel,
   ErrorNotice,
   PageHeader,
+  preselectedCurrency,
   SelectField,
   Stack,
   TextAreaField,
   TextField,
-  useFormSchemas,
+  useLazyZodFormOf,
   usePlatform,
   usePreferences,
   useSession,
-  useZodForm,
+  useSupportedCurrencies,
 } from "@payments/ui";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { PayeeSearch } from "../components/PayeeSearch.tsx";
 import { useIdempotencyKey } from "../components/useIdempotencyKey.ts";
-
-const COMMON_CURRENCIES = ["usd", "eur", "gbp", "jpy", "chf", "cad", "aud", "inr", "bhd", "kwd"];
 
 function amountHint(currency: string): string {
   const digits = minorUnitExponent(currency);
@@ -43,26 +50,39 @@ export function NewPaymentPage({
   const preferences = usePreferences();
   const navigate = useNavigate();
   const idempotency = useIdempotencyKey();
-  const [currency, setCurrency] = useState(preferences.currency);
-  const { paymentFormSchema } = useFormSchemas();
-  const schema = useMemo(
-    () => paymentFormSchema(preferences.locale),
-    [paymentFormSchema, preferences.locale],
+  const supported = useSupportedCurrencies();
+  // Until the person picks one, the currency follows their preference (which may arrive after the form
+  // did) and the server's list (an admin may remove the preferred currency while the form is open).
+  const [picked, setPicked] = useState<string>();
+  const stillOffered = picked !== undefined && (supported.currencies?.includes(picked) ?? true);
+  const currency = preselectedCurrency(
+    stillOffered && picked ? picked : (preferences.default_currency ?? "usd"),
+    supported.currencies,
   );
-  const currencies = COMMON_CURRENCIES.includes(currency)
-    ? COMMON_CURRENCIES
-    : [currency, ...COMMON_CURRENCIES];
+  const currencies = supported.currencies ?? [currency];
+  const { refresh } = supported;
 
   const submit = useCallback(
     async (body: CreatePaymentBody) => {
-      const payment = await api.payments.create(body, idempotency.keyFor(body));
-      idempotency.reset();
-      await queryClient.invalidateQueries({ queryKey: queryKeys.payments.lists });
-      navigate(`${basePath}/${payment.id}`, { state: { created: true } });
+      try {
+        // The form's schema is the contract's, so the code is one the service knows by now.
+        const payment = await api.payments.create(
+          { ...body, currency: currencyCode(body.currency) },
+          idempotency.keyFor(body),
+        );
+        idempotency.reset();
+        await queryClient.invalidateQueries({ queryKey: queryKeys.payments.lists });
+        navigate(`${basePath}/${payment.id}`, { state: { created: true } });
+      } catch (error) {
+        // The configuration changed since the list was read: show the current one with the refusal.
+        if (error instanceof ApiError && error.code === "unsupported_currency") void refresh();
+        throw error;
+      }
     },
-    [api, basePath, idempotency, navigate, queryClient],
+    [api, basePath, idempotency, navigate, queryClient, refresh],
   );
-  const form = useZodForm(schema, submit);
+  // The form shows at once; the schemas (zod) come when a field is first touched (issue 21: first load).
+  const form = useLazyZodFormOf((forms: FormModule) => forms.paymentFormSchema(preferences.locale), submit);
 
   if (session.status === "signed_in" && session.user.role === "vendor") {
     return (
@@ -78,20 +98,24 @@ export function NewPaymentPage({
     <div style={{ maxWidth: "34rem" }}>
       <PageHeader title="New payment" />
       <Card>
-        <form onSubmit={form.onSubmit} noValidate aria-label="New payment">
+        <form onSubmit={form.onSubmit} onFocus={form.prefetch} noValidate aria-label="New payment">
           <Stack gap={4}>
             <ErrorNotice error={form.failure} />
             <PayeeSearch
               error={form.errors.payee_id}
               {...(payeeDebounceMs === undefined ? {} : { debounceMs: payeeDebounceMs })}
             />
+            {supported.error ? <ErrorNotice error={supported.error} onRetry={supported.retry} /> : null}
             <SelectField
               label="Currency"
               name="currency"
               value={currency}
-              onChange={(event) => setCurrency(event.target.value)}
+              onChange={(event) => setPicked(event.target.value)}
               error={form.errors.currency}
-              options={currencies.map((code) => ({ value: code, label: code.toUpperCase() }))}
+              options={currencies.map((code) => ({
+                value: code,
+                label: currencyLabel(code, preferences.locale),
+              }))}
             />
             <TextField
               label={`Amount (${currency.toUpperCase()})`}

@@ -15,42 +15,52 @@ import {
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Link, useLocation, useParams } from "react-router";
 import { PaymentHistory } from "../components/PaymentHistory.tsx";
+import { PaymentSummary } from "../components/PaymentSummary.tsx";
+import { payeeName, payerName, type Side, sideOf } from "../components/parties.ts";
 import { RefundForm } from "../components/RefundForm.tsx";
-import { STATUS_LABELS, StatusBadge } from "../components/StatusBadge.tsx";
+import { STATUS_LABELS } from "../components/StatusBadge.tsx";
 import { useIdempotencyKey } from "../components/useIdempotencyKey.ts";
 
-function Summary({ payment }: { payment: Payment }) {
-  const format = useFormatters();
-  return (
-    <dl className="ui-dl">
-      <dt>Amount</dt>
-      <dd>{format.money(payment.amount, payment.currency)}</dd>
-      {payment.amount_refunded > 0 ? (
-        <>
-          <dt>Refunded</dt>
-          <dd>{format.money(payment.amount_refunded, payment.currency)}</dd>
-        </>
-      ) : null}
-      <dt>Status</dt>
-      <dd>
-        <StatusBadge status={payment.status} />
-      </dd>
-      <dt>From</dt>
-      <dd className="ui-mono">{payment.payer_id}</dd>
-      <dt>To</dt>
-      <dd className="ui-mono">{payment.payee_id}</dd>
-      <dt>Created</dt>
-      <dd>{format.dateTime(payment.created_at)}</dd>
-      {payment.description ? (
-        <>
-          <dt>Description</dt>
-          <dd>{payment.description}</dd>
-        </>
-      ) : null}
-      <dt>Reference</dt>
-      <dd className="ui-mono">{payment.id}</dd>
-    </dl>
-  );
+/**
+ * What the page says about where the payment stands, beside its status — never a message the status
+ * contradicts: "Payment created, processed in a moment" only while that is true.
+ */
+function StatusNotice({ payment, justCreated }: { payment: Payment; justCreated: boolean }) {
+  switch (payment.status) {
+    case "pending":
+    case "processing":
+      return justCreated ? (
+        <Alert tone="success" title="Payment created">
+          It will be processed in a moment; this page follows it live.
+        </Alert>
+      ) : null;
+    case "succeeded":
+      return justCreated ? (
+        <Alert tone="success" title="Payment created">
+          {payeeName(payment)} has been paid.
+        </Alert>
+      ) : null;
+    case "failed":
+      return (
+        <Alert tone="danger" title="This payment failed">
+          <p>{payment.failure_message ?? "The payment could not be completed. No money was taken."}</p>
+        </Alert>
+      );
+    case "canceled":
+      return (
+        <Alert tone="info" title="This payment was canceled">
+          <p>No money moved.</p>
+        </Alert>
+      );
+    default:
+      return null;
+  }
+}
+
+function title(p: Payment, side: Side, amount: string): string {
+  if (side === "payer") return `${amount} to ${payeeName(p)}`;
+  if (side === "payee") return `${amount} from ${payerName(p)}`;
+  return `${amount} from ${payerName(p)} to ${payeeName(p)}`;
 }
 
 /** One payment with its history; its status changes live (the page joins the `payment:<id>` room). */
@@ -58,6 +68,7 @@ export function PaymentDetailPage({ basePath }: { basePath: string }) {
   const { id = "" } = useParams();
   const { api, queryClient } = usePlatform();
   const session = useSession();
+  const format = useFormatters();
   const location = useLocation();
   useRealtimeRoom(id ? `payment:${id}` : undefined);
   const payment = useQuery({ queryKey: queryKeys.payments.detail(id), queryFn: () => api.payments.get(id) });
@@ -74,17 +85,18 @@ export function PaymentDetailPage({ basePath }: { basePath: string }) {
 
   const user = session.status === "signed_in" ? session.user : undefined;
   const p = payment.data;
+  const side = p ? sideOf(p, user?.id) : "observer";
   const isAdmin = user?.role === "admin";
-  const canCancel = p?.status === "pending" && (p.payer_id === user?.id || isAdmin);
+  const canCancel = p?.status === "pending" && (side === "payer" || isAdmin);
   const canRefund =
-    (p?.status === "succeeded" || p?.status === "partially_refunded") && (p.payee_id === user?.id || isAdmin);
-  const created =
+    (p?.status === "succeeded" || p?.status === "partially_refunded") && (side === "payee" || isAdmin);
+  const justCreated =
     typeof location.state === "object" && location.state !== null && "created" in location.state;
 
   return (
     <Stack gap={4}>
       <PageHeader
-        title="Payment"
+        title={p ? title(p, side, format.money(p.amount, p.currency)) : "Payment"}
         description={<Link to={basePath || "/"}>Back to all payments</Link>}
         actions={
           canCancel ? (
@@ -100,11 +112,7 @@ export function PaymentDetailPage({ basePath }: { basePath: string }) {
           ) : null
         }
       />
-      {created ? (
-        <Alert tone="success" title="Payment created">
-          It will be processed in a moment.
-        </Alert>
-      ) : null}
+      {p ? <StatusNotice payment={p} justCreated={justCreated} /> : null}
       <ErrorNotice error={cancel.error ?? undefined} />
       {/* Announces live status changes to screen readers without moving focus. */}
       <p aria-live="polite" className="ui-visually-hidden">
@@ -114,20 +122,20 @@ export function PaymentDetailPage({ basePath }: { basePath: string }) {
       {payment.error ? <ErrorNotice error={payment.error} onRetry={() => void payment.refetch()} /> : null}
       {p ? (
         <Card title="Details">
-          <Summary payment={p} />
-          {p.failure_message ? (
-            <Alert tone="danger" title="The payment failed">
-              <p>{p.failure_message}</p>
-            </Alert>
-          ) : null}
+          <PaymentSummary payment={p} side={side} basePath={basePath} />
         </Card>
       ) : null}
       {p && canRefund ? <RefundForm payment={p} /> : null}
-      <Card title="History">
-        {history.isPending ? <Spinner label="Loading history" /> : null}
-        {history.error ? <ErrorNotice error={history.error} onRetry={() => void history.refetch()} /> : null}
-        {history.data ? <PaymentHistory entries={history.data} currency={p?.currency} /> : null}
-      </Card>
+      {/* Shown with the details, never before them: the details arriving above would push it down (CLS). */}
+      {p ? (
+        <Card title="History">
+          {history.isPending ? <Spinner label="Loading history" /> : null}
+          {history.error ? (
+            <ErrorNotice error={history.error} onRetry={() => void history.refetch()} />
+          ) : null}
+          {history.data ? <PaymentHistory entries={history.data} currency={p.currency} /> : null}
+        </Card>
+      ) : null}
     </Stack>
   );
 }

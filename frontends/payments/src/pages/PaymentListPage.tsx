@@ -1,22 +1,23 @@
-import { type Payment, type PaymentFilters, paymentStatusSchema, queryKeys } from "@payments/api-client";
+import { queryKeys, type Role } from "@payments/api-client";
 import {
   Button,
   Card,
-  Cluster,
   EmptyState,
   ErrorNotice,
   PageHeader,
-  SelectField,
   Spinner,
-  Table,
   useFormatters,
   usePlatform,
   useSession,
 } from "@payments/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useEffect, useRef } from "react";
+import { useCallback, useEffect, useRef } from "react";
 import { Link, useSearchParams } from "react-router";
-import { STATUS_LABELS, StatusBadge } from "../components/StatusBadge.tsx";
+import { ExportButton } from "../components/ExportButton.tsx";
+import { anyFilter, FILTER_KEYS, type FilterKey, filterState, parseFilters } from "../components/filters.ts";
+import { ListFilters } from "../components/ListFilters.tsx";
+import { PaymentTable } from "../components/PaymentTable.tsx";
+import { payeeName, payerName } from "../components/parties.ts";
 
 const PAGE_SIZE = 20;
 
@@ -35,45 +36,47 @@ function useInfiniteScroll(onVisible: () => void, enabled: boolean) {
   return sentinel;
 }
 
-function Row({
-  payment,
-  userId,
-  basePath,
-}: {
-  payment: Payment;
-  userId: string | undefined;
-  basePath: string;
-}) {
-  const format = useFormatters();
-  const incoming = payment.payee_id === userId;
-  return (
-    <tr>
-      <td>{format.dateTime(payment.created_at)}</td>
-      <td>
-        <Link to={`${basePath}/${payment.id}`}>{payment.description || payment.id}</Link>
-      </td>
-      <td>{incoming ? "Received" : "Sent"}</td>
-      <td className="ui-num">{format.money(payment.amount, payment.currency)}</td>
-      <td>
-        <StatusBadge status={payment.status} />
-      </td>
-    </tr>
-  );
+const TITLES: Record<Role, string> = {
+  customer: "Payments",
+  vendor: "Payments received",
+  admin: "All payments",
+};
+
+/** What an empty list says before any filter: a first step for a new customer, not "no match". */
+function Welcome({ role, basePath }: { role: Role | undefined; basePath: string }) {
+  if (role === "customer") {
+    return (
+      <EmptyState>
+        <h2>Welcome! You have not paid anyone yet</h2>
+        <p>Choose a vendor, enter the amount, and the payment goes through in seconds.</p>
+        <Link className="ui-button ui-button--primary" to={`${basePath}/new`}>
+          New payment
+        </Link>
+      </EmptyState>
+    );
+  }
+  if (role === "vendor") {
+    return (
+      <EmptyState>
+        <h2>No payments received yet</h2>
+        <p>When a customer pays you, the payment shows up here at once, without reloading.</p>
+      </EmptyState>
+    );
+  }
+  return <EmptyState>No payments on the platform yet.</EmptyState>;
 }
 
-/** My payments, newest first, filtered by status and direction; more load as you scroll (cursor pages). */
+/** Payments, newest first, filtered and searched; more load as you scroll (cursor pages). */
 export function PaymentListPage({ basePath }: { basePath: string }) {
   const { api } = usePlatform();
   const session = useSession();
+  const format = useFormatters();
   const [params, setParams] = useSearchParams();
-  const status = params.get("status") ?? "";
-  const role = params.get("role") ?? "";
-  const filters: PaymentFilters = {
-    status: status || undefined,
-    role: role === "payer" || role === "payee" ? role : undefined,
-  };
+  const state = filterState(params);
+  const { api: filters, errors } = parseFilters(state, format.currency, format.locale);
+  const filtered = anyFilter(state);
   const list = useInfiniteQuery({
-    queryKey: queryKeys.payments.list({ status: filters.status, role: filters.role }),
+    queryKey: queryKeys.payments.list({ ...filters, "amount[gte]": state.min, "amount[lte]": state.max }),
     queryFn: ({ pageParam }) => api.payments.list(filters, pageParam, PAGE_SIZE),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => (last.has_more ? last.data.at(-1)?.id : undefined),
@@ -81,77 +84,99 @@ export function PaymentListPage({ basePath }: { basePath: string }) {
   const canLoadMore = list.hasNextPage && !list.isFetchingNextPage;
   const sentinel = useInfiniteScroll(() => void list.fetchNextPage(), canLoadMore);
   const payments = list.data?.pages.flatMap((page) => page.data) ?? [];
-  const userId = session.status === "signed_in" ? session.user.id : undefined;
-  const isCustomer = session.status === "signed_in" && session.user.role === "customer";
+  const user = session.status === "signed_in" ? session.user : undefined;
+  const role = user?.role;
+  const count = `Payments (${payments.length}${list.hasNextPage ? "+" : ""})`;
 
-  function setFilter(name: string, value: string) {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
-  }
+  // The latest query, also when two changes come in one turn (a debounced search and a typed amount):
+  // react-router's functional update reads the query of the last render, so one change would undo the other.
+  const latest = useRef(params);
+  latest.current = params;
+  const replaceQuery = useCallback(
+    (change: (query: URLSearchParams) => void) => {
+      const next = new URLSearchParams(latest.current);
+      change(next);
+      latest.current = next;
+      setParams(next, { replace: true });
+    },
+    [setParams],
+  );
+  const setFilter = useCallback(
+    (name: FilterKey, value: string) =>
+      replaceQuery((query) => {
+        if (value) query.set(name, value);
+        else query.delete(name);
+      }),
+    [replaceQuery],
+  );
+  const clear = () =>
+    replaceQuery((query) => {
+      for (const key of FILTER_KEYS) query.delete(key);
+    });
+  const withCounterparty = payments.find(
+    (p) => p.payer_id === state.counterparty || p.payee_id === state.counterparty,
+  );
+  const counterpartyName = withCounterparty
+    ? withCounterparty.payer_id === state.counterparty
+      ? payerName(withCounterparty)
+      : payeeName(withCounterparty)
+    : undefined;
 
   return (
     <>
       <PageHeader
-        title="Payments"
-        description="Updates arrive live; no need to reload."
+        title={role ? TITLES[role] : "Payments"}
+        description="Newest first. Updates arrive live; no need to reload."
         actions={
-          isCustomer ? (
-            <Link className="ui-button ui-button--primary" to={`${basePath}/new`}>
-              New payment
-            </Link>
-          ) : null
+          <>
+            {role !== "admin" ? (
+              <Link className="ui-button ui-button--secondary" to={`${basePath}/reports`}>
+                Reports
+              </Link>
+            ) : null}
+            {role === "customer" ? (
+              <Link className="ui-button ui-button--primary" to={`${basePath}/new`}>
+                New payment
+              </Link>
+            ) : null}
+          </>
         }
       />
       <Card>
-        <Cluster gap={4}>
-          <SelectField
-            label="Status"
-            name="status"
-            value={status}
-            onChange={(e) => setFilter("status", e.target.value)}
-            options={[
-              { value: "", label: "Any status" },
-              ...paymentStatusSchema.options.map((s) => ({ value: s, label: STATUS_LABELS[s] })),
-            ]}
-          />
-          <SelectField
-            label="Direction"
-            name="role"
-            value={role}
-            onChange={(e) => setFilter("role", e.target.value)}
-            options={[
-              { value: "", label: "Sent and received" },
-              { value: "payer", label: "Sent" },
-              { value: "payee", label: "Received" },
-            ]}
-          />
-        </Cluster>
+        <ListFilters
+          state={state}
+          errors={errors}
+          counterpartyName={counterpartyName}
+          onChange={setFilter}
+          onClear={clear}
+        />
         {list.isPending ? <Spinner label="Loading payments" /> : null}
         {list.error ? <ErrorNotice error={list.error} onRetry={() => void list.refetch()} /> : null}
         {list.isSuccess && payments.length === 0 ? (
-          <EmptyState>No payments match these filters.</EmptyState>
+          filtered ? (
+            <EmptyState>No payments match these filters.</EmptyState>
+          ) : (
+            <Welcome role={role} basePath={basePath} />
+          )
         ) : null}
         {payments.length > 0 ? (
-          <Table caption={`Payments (${payments.length}${list.hasNextPage ? "+" : ""})`}>
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Payment</th>
-                <th scope="col">Direction</th>
-                <th scope="col" className="ui-num">
-                  Amount
-                </th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {payments.map((payment) => (
-                <Row key={payment.id} payment={payment} userId={userId} basePath={basePath} />
-              ))}
-            </tbody>
-          </Table>
+          <>
+            <div
+              className="ui-cluster"
+              style={{ justifyContent: "space-between", margin: "var(--ui-space-3) 0 var(--ui-space-1)" }}
+            >
+              {/* The table's caption says it for assistive technology; this line is what the eye reads. */}
+              <strong aria-hidden="true">{count}</strong>
+              <ExportButton filters={filters} />
+            </div>
+            <PaymentTable
+              payments={payments}
+              caption={<span className="ui-visually-hidden">{count}</span>}
+              role={role}
+              userId={user?.id}
+              basePath={basePath}
+            />
+          </>
         ) : null}
         <div ref={sentinel} />
         {list.hasNextPage ? (

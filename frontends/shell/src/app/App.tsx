@@ -6,10 +6,17 @@ import { REMOTE_PATHS, type RemoteLoader } from "../remotes/loader.ts";
 import { RemoteSlot } from "../remotes/RemoteSlot.tsx";
 import { Home, NotFound, RequireSession } from "./guards.tsx";
 import { Layout } from "./Layout.tsx";
+import { AdminTwoFactorGate } from "./two-factor-gate.tsx";
 
-// Not part of the first load: only a signed-in user who opens it needs it.
+// Not part of the first load: only a signed-in user who opens them needs them.
 const PreferencesPage = lazy(() =>
   import("../prefs/PreferencesPage.tsx").then((module) => ({ default: module.PreferencesPage })),
+);
+const NotificationsPage = lazy(() =>
+  import("../notifications/NotificationsPage.tsx").then((module) => ({ default: module.NotificationsPage })),
+);
+const ProfilePage = lazy(() =>
+  import("../profile/ProfilePage.tsx").then((module) => ({ default: module.ProfilePage })),
 );
 
 /** The route pattern of everything a remote owns (`payments/*`). */
@@ -41,7 +48,9 @@ export function ShellRoutes({ loader }: { loader: RemoteLoader }) {
           path={remoteRoute("admin")}
           element={
             <RequireSession requiredRole="admin">
-              <RemoteSlot name="admin" basePath={REMOTE_PATHS.admin} loader={loader} />
+              <AdminTwoFactorGate>
+                <RemoteSlot name="admin" basePath={REMOTE_PATHS.admin} loader={loader} />
+              </AdminTwoFactorGate>
             </RequireSession>
           }
         />
@@ -51,6 +60,26 @@ export function ShellRoutes({ loader }: { loader: RemoteLoader }) {
             <RequireSession>
               <Suspense fallback={<Spinner label="Loading preferences" />}>
                 <PreferencesPage />
+              </Suspense>
+            </RequireSession>
+          }
+        />
+        <Route
+          path="profile"
+          element={
+            <RequireSession>
+              <Suspense fallback={<Spinner label="Loading your profile" />}>
+                <ProfilePage />
+              </Suspense>
+            </RequireSession>
+          }
+        />
+        <Route
+          path="notifications"
+          element={
+            <RequireSession>
+              <Suspense fallback={<Spinner label="Loading notifications" />}>
+                <NotificationsPage />
               </Suspense>
             </RequireSession>
           }

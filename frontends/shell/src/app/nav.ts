@@ -15,15 +15,22 @@ export function navItems(role: Role | undefined): NavItem[] {
       return [
         { to: "/payments", label: "Payments", end: true },
         { to: "/payments/new", label: "New payment" },
+        { to: "/payments/reports", label: "Reports" },
       ];
     case "vendor":
-      return [{ to: "/payments", label: "Payments received", end: true }];
+      return [
+        { to: "/payments", label: "Payments received", end: true },
+        { to: "/payments/balance", label: "Balance" },
+        { to: "/payments/reports", label: "Reports" },
+        { to: "/account/developers", label: "Developers" },
+      ];
     case "admin":
       return [
         { to: "/admin", label: "Dashboard", end: true },
         { to: "/admin/users", label: "Users" },
         { to: "/admin/audit", label: "Audit log" },
         { to: "/admin/config", label: "Configuration" },
+        { to: "/admin/ledger", label: "Ledger" },
         { to: "/payments", label: "Payments" },
       ];
     default:

@@ -90,6 +90,23 @@ describe("shell", () => {
     expect(await screen.findByText("auth remote at /account/login (base /account)")).toBeTruthy();
   });
 
+  it("has a menu button for a phone's header: it opens, closes on Escape (focus back on it) and on navigation", async () => {
+    await renderShell("/payments", { grant: testGrant("customer") });
+    const menu = await screen.findByRole("button", { name: "Menu" });
+    expect(menu.getAttribute("aria-controls")).toBe("shell-menu");
+    expect(menu.getAttribute("aria-expanded")).toBe("false");
+    await act(async () => fireEvent.click(menu));
+    expect(menu.getAttribute("aria-expanded")).toBe("true");
+    expect(document.getElementById("shell-menu")?.dataset.open).toBe("true");
+    await act(async () => fireEvent.keyDown(document, { key: "Escape" }));
+    expect(menu.getAttribute("aria-expanded")).toBe("false");
+    expect(document.activeElement).toBe(menu);
+    await act(async () => fireEvent.click(menu));
+    await act(async () => fireEvent.click(screen.getByRole("link", { name: "New payment" })));
+    expect(await screen.findByText("payments remote at /payments/new (base /payments)")).toBeTruthy();
+    expect(menu.getAttribute("aria-expanded")).toBe("false");
+  });
+
   it("keeps admin pages from other roles", async () => {
     await renderShell("/admin", { grant: testGrant("vendor") });
     expect(await screen.findByText("This page is not for your account")).toBeTruthy();

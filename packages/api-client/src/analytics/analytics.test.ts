@@ -41,3 +41,26 @@ describe("analytics beacon batching", () => {
     expect(pageRoute("/weird path")).toBe("/other");
   });
 });
+
+describe("custom events and Web Vitals", () => {
+  it("sends a frontend's own events by name, with an optional value, and drops names the gateway refuses", () => {
+    const sent: string[] = [];
+    const analytics = createAnalytics({ send: (_url, body) => sent.push(body) > 0 });
+    analytics.event("payment_form_opened");
+    analytics.event("csv_exported", 1200);
+    analytics.event("negative_is_zero", -5);
+    analytics.event("Has Spaces");
+    analytics.event("pay_01j9z3k7m8n9p0q1r2s3t4v5w6-id-in-a-name");
+    analytics.track({ type: "web_vital", name: "INP", value: 180, rating: "good" });
+    analytics.track({ type: "web_vital", name: "LCP", value: Number.NaN, rating: "good" });
+    analytics.flush();
+    expect(JSON.parse(sent[0] ?? "{}")).toEqual({
+      events: [
+        { type: "custom", name: "payment_form_opened" },
+        { type: "custom", name: "csv_exported", value: 1200 },
+        { type: "custom", name: "negative_is_zero", value: 0 },
+        { type: "web_vital", name: "INP", value: 180, rating: "good" },
+      ],
+    });
+  });
+});

@@ -1,17 +1,14 @@
+import type { BodyOf } from "../endpoints/call.ts";
+
 /**
- * One analytics event, in the gateway's beacon schema (`POST /api/analytics`): routes are templates and
- * remotes are names, never ids, so the metrics they become keep a bounded label set.
+ * One analytics event, in the gateway's beacon schema (`POST /api/analytics`, generated from the contract):
+ * routes are templates and remotes are names, never ids, so the metrics they become keep a bounded label
+ * set.
  */
-export type AnalyticsEvent =
-  | { type: "page_view"; route: string }
-  | { type: "remote_load"; remote: string; duration_ms: number; ok: boolean }
-  | {
-      type: "api_timing";
-      route: string;
-      method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-      status: number;
-      duration_ms: number;
-    };
+export type AnalyticsEvent = BodyOf<"analytics.send">["events"][number];
+
+/** The Web Vitals the gateway records. */
+export type WebVitalName = Extract<AnalyticsEvent, { type: "web_vital" }>["name"];
 
 /** Dependencies of {@link createAnalytics}. */
 export interface AnalyticsDeps {
@@ -26,6 +23,12 @@ export interface AnalyticsDeps {
 /** The analytics batcher. */
 export interface Analytics {
   track(event: AnalyticsEvent): void;
+  /**
+   * A frontend's own event (`payment_form_opened`, `csv_exported`): counted per name by the gateway,
+   * with `value` (a count, an amount of time in ms…) observed when given. Names: lowercase snake case, at
+   * most 63 characters, a fixed set per app (each name is a metric label; never put an id in one).
+   */
+  event(name: string, value?: number): void;
   /** Sends everything queued (called on a timer and when the page is hidden). */
   flush(): void;
   /** Events waiting to be sent. */
@@ -35,6 +38,7 @@ export interface Analytics {
 /** At most this many events wait; beyond, the oldest are dropped (analytics must never grow without end). */
 const MAX_QUEUE = 500;
 const LABEL = /^[a-z0-9/_:.-]{1,80}$/i;
+const EVENT_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
 /**
  * Batches analytics events and hands them to the browser's beacon queue. Events with labels the gateway
@@ -46,8 +50,16 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
   let queue: AnalyticsEvent[] = [];
 
   function valid(event: AnalyticsEvent): boolean {
-    if (event.type === "remote_load") return LABEL.test(event.remote);
-    return LABEL.test(event.route);
+    switch (event.type) {
+      case "remote_load":
+        return LABEL.test(event.remote);
+      case "web_vital":
+        return Number.isFinite(event.value) && event.value >= 0;
+      case "custom":
+        return EVENT_NAME.test(event.name) && (event.value === undefined || Number.isFinite(event.value));
+      default:
+        return LABEL.test(event.route);
+    }
   }
 
   function flush(): void {
@@ -58,17 +70,21 @@ export function createAnalytics(deps: AnalyticsDeps): Analytics {
     }
   }
 
+  function track(event: AnalyticsEvent): void {
+    if (!valid(event)) return;
+    const rounded =
+      "duration_ms" in event ? { ...event, duration_ms: Math.max(0, Math.round(event.duration_ms)) } : event;
+    queue.push(rounded);
+    if (queue.length > MAX_QUEUE) queue = queue.slice(queue.length - MAX_QUEUE);
+    if (queue.length >= maxBatch) flush();
+  }
+
   return {
-    track(event) {
-      if (!valid(event)) return;
-      const rounded =
-        "duration_ms" in event
-          ? { ...event, duration_ms: Math.max(0, Math.round(event.duration_ms)) }
-          : event;
-      queue.push(rounded);
-      if (queue.length > MAX_QUEUE) queue = queue.slice(queue.length - MAX_QUEUE);
-      if (queue.length >= maxBatch) flush();
-    },
+    track,
+    event: (name, value) =>
+      track(
+        value === undefined ? { type: "custom", name } : { type: "custom", name, value: Math.max(0, value) },
+      ),
     flush,
     pending: () => queue.length,
   };

@@ -4,4 +4,5 @@ export {
   type AnalyticsEvent,
   createAnalytics,
   pageRoute,
+  type WebVitalName,
 } from "./analytics.ts";

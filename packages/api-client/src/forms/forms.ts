@@ -1,18 +1,17 @@
 // First: zod must be set up before the contract schemas are built (jitless is read at construction).
 import "../zod-setup.ts";
 
-import { amountSchema, currencySchema, idSchema, MAX_AMOUNT, roleSchema } from "@payments/contracts";
+import { currencySchema, idSchema, MAX_AMOUNT, roleSchema } from "@payments/contracts";
+import { createPaymentBody, refundBody } from "@payments/contracts/http";
 import { z } from "zod";
 import { fromMinorUnits, toMinorUnits } from "../money/index.ts";
+import { PASSWORD_MAX, PASSWORD_MIN } from "./limits.ts";
 
 // These mirror the request schemas of the services (auth: routes/sessions.ts and domain/passwords.ts;
 // payments: POST /payments, §3), built from the same contract primitives, so a form refuses exactly what
 // the API would refuse — with words for people instead of a 400.
 
-/** Bounds of a new password (ASVS 2.1, auth's policy): 8–128 Unicode code points after NFC. */
-export const PASSWORD_MIN = 8;
-/** Upper bound of a new password. */
-export const PASSWORD_MAX = 128;
+export { PASSWORD_MAX, PASSWORD_MIN };
 
 const emailField = z
   .string()
@@ -56,18 +55,53 @@ export const changePasswordFormSchema = z
   })
   .transform(({ current_password, new_password }) => ({ current_password, new_password }));
 
+/** `POST /api/auth/password/forgot` body. */
+export const forgotPasswordFormSchema = z.strictObject({ email: emailField });
+
+/**
+ * Choosing a new password with a mailed link (reset, invitation): typed twice, only `password` is sent; the
+ * token comes from the link.
+ */
+export const newPasswordFormSchema = z
+  .object({ password: newPasswordField, confirm_password: z.string() })
+  .refine((v) => v.password === v.confirm_password, {
+    message: "The two passwords differ.",
+    path: ["confirm_password"],
+  })
+  .transform(({ password }) => ({ password }));
+
+/** An admin's invitation: `POST /api/auth/admin/invitations` body. */
+export const inviteFormSchema = z.strictObject({
+  email: emailField,
+  name: z.string().trim().min(1, "Enter the person's name.").max(200, "Use at most 200 characters."),
+  role: roleSchema,
+});
+
+/** A six-digit code of an authenticator app; the space apps show between the groups may be typed. */
+const totpCodeField = z
+  .string()
+  .transform((v) => v.replace(/\s/g, ""))
+  .pipe(z.string().regex(/^[0-9]{6}$/, "Enter the six-digit code your authenticator app shows."));
+
+/** Forms that take an authenticator code: enabling and disabling two-factor, the login's second step. */
+export const totpCodeFormSchema = z.strictObject({ code: totpCodeField });
+
+/** A recovery code as shown at enrolment (`abcd-efgh-jkmn`); case and grouping do not matter. */
+export const recoveryCodeFormSchema = z.strictObject({
+  recovery_code: z
+    .string()
+    .trim()
+    .min(12, "Enter one of your recovery codes, like abcd-efgh-jkmn.")
+    .max(24, "That is longer than a recovery code.")
+    .regex(/^[A-Za-z0-9 -]+$/, "A recovery code has letters, digits and dashes only."),
+});
+
 const userIdSchema = idSchema("usr");
 
 /** `POST /api/payments` body, as the payments service validates it. */
-export const createPaymentBodySchema = z.strictObject({
-  payee_id: userIdSchema,
-  amount: amountSchema,
-  currency: currencySchema,
-  description: z.string().max(500).optional(),
-  metadata: z.record(z.string().min(1).max(40), z.string().max(500)).optional(),
-});
+/** The body of `POST /api/payments`: the contract's own schema, so a form refuses what the API would. */
+export const createPaymentBodySchema = createPaymentBody;
 
-/** A {@link createPaymentBodySchema} value. */
 export type CreatePaymentBody = z.infer<typeof createPaymentBodySchema>;
 
 const payeeField = z
@@ -115,12 +149,9 @@ export function paymentFormSchema(locale: string) {
 }
 
 /** `POST /api/payments/:id/refunds` body. */
-export const refundBodySchema = z.strictObject({
-  amount: amountSchema.optional(),
-  reason: z.string().max(500).optional(),
-});
+/** The body of `POST /api/payments/{id}/refunds`, from the contract. */
+export const refundBodySchema = refundBody;
 
-/** The refund form: at most what is left to refund (`remaining`, minor units), typed in major units. */
 export function refundFormSchema(currency: string, remaining: number, locale: string) {
   return z
     .object({

@@ -1,8 +1,8 @@
-import * as v from "valibot";
 import { describe, expect, it, vi } from "vitest";
 import { createSessionStore, type SessionGrant } from "../session/index.ts";
 import { createHttpClient, type FetchLike, routeTemplate } from "./client.ts";
 import { ApiError, describeError, NetworkError } from "./errors.ts";
+import { traceOf } from "./trace.ts";
 
 const user = {
   id: "usr_01j9z3k7m8n9p0q1r2s3t4v5w6" as const,
@@ -11,6 +11,7 @@ const user = {
   role: "customer" as const,
   active: true,
   created_at: "2025-01-01T00:00:00.000Z",
+  email_verified: true,
 };
 const grant = (token: string): SessionGrant => ({ user, access_token: token, expires_in: 600 });
 
@@ -52,7 +53,8 @@ describe("refresh-once on 401", () => {
       baseUrl: "",
       auth: { accessToken: session.accessToken, refresh: session.refresh, sessionEnded: session.expire },
     });
-    await expect(http.json("/api/payments", v.object({ ok: v.boolean() }))).resolves.toEqual({ ok: true });
+    const response = await http.send("/api/payments");
+    await expect(response.json()).resolves.toEqual({ ok: true });
     expect(refreshRequest).toHaveBeenCalledTimes(1);
     expect(srv.calls).toEqual(["/api/payments Bearer t1", "/api/payments Bearer t2"]);
   });
@@ -134,7 +136,12 @@ describe("refresh-once on 401", () => {
     const refresh = vi.fn(async () => true);
     const fetch: FetchLike = async () =>
       json(401, {
-        error: { type: "authentication", code: "invalid_credentials", message: "Wrong email or password." },
+        error: {
+          type: "authentication",
+          code: "invalid_credentials",
+          message: "Wrong email or password.",
+          request_id: "req-1",
+        },
       });
     const http = createHttpClient({
       fetch,
@@ -161,7 +168,7 @@ describe("requests and errors", () => {
       baseUrl: "",
       auth: { accessToken: () => "tok", refresh: async () => false, sessionEnded: () => {} },
     });
-    await http.json("/api/payments", v.object({ id: v.string() }), {
+    await http.send("/api/payments", {
       method: "POST",
       body: { amount: 5 },
       idempotencyKey: "k1",
@@ -225,5 +232,67 @@ describe("requests and errors", () => {
       "/api/payments/:id/refunds",
     );
     expect(routeTemplate("/api/payments")).toBe("/api/payments");
+  });
+});
+
+describe("trace context", () => {
+  const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
+  const noAuth = { accessToken: () => undefined, refresh: async () => false, sessionEnded: () => {} };
+
+  it("sends a fresh traceparent per call; a failed call's error names its trace", async () => {
+    const sent: string[] = [];
+    const http = createHttpClient({
+      baseUrl: "",
+      auth: noAuth,
+      fetch: async (_url, init) => {
+        sent.push((init.headers as Record<string, string>).traceparent ?? "");
+        return sent.length === 1
+          ? json(200, {})
+          : json(409, { error: { type: "conflict", code: "x", message: "No." } });
+      },
+    });
+    await http.send("/api/a", { authenticated: false });
+    const failed = await http.send("/api/b", { authenticated: false }).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(ApiError);
+    const [first, second] = sent.map((header) => TRACEPARENT.exec(header));
+    expect(first?.[1]).toBeDefined();
+    expect(second?.[1]).not.toBe(first?.[1]);
+    expect(traceOf(failed)).toBe(second?.[1]);
+  });
+
+  it("keeps the trace across the repeat after a refresh, with a new span id", async () => {
+    const srv = server(() => "t2");
+    const seen: string[] = [];
+    const session = createSessionStore({
+      refreshRequest: async () => grant("t2"),
+      logoutRequest: async () => {},
+    });
+    session.signIn(grant("t1"));
+    const http = createHttpClient({
+      fetch: (url, init) => {
+        seen.push((init.headers as Record<string, string>).traceparent ?? "");
+        return srv.fetch(url, init);
+      },
+      baseUrl: "",
+      auth: { accessToken: session.accessToken, refresh: session.refresh, sessionEnded: session.expire },
+    });
+    await http.send("/api/payments");
+    const [first, second] = seen.map((header) => TRACEPARENT.exec(header));
+    expect(second?.[1]).toBe(first?.[1]);
+    expect(second?.[2]).not.toBe(first?.[2]);
+  });
+
+  it("a network failure remembers the trace of the call that never got an answer", async () => {
+    const http = createHttpClient({
+      baseUrl: "",
+      auth: noAuth,
+      fetch: async () => {
+        throw new TypeError("Failed to fetch");
+      },
+    });
+    const failed = await http.send("/api/x", { authenticated: false }).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(NetworkError);
+    expect(traceOf(failed)).toMatch(/^[0-9a-f]{32}$/);
+    expect(traceOf(new Error("unrelated"))).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
-import * as v from "valibot";
-import { apiErrorFrom, NetworkError, ResponseShapeError } from "./errors.ts";
+import { apiErrorFrom, NetworkError } from "./errors.ts";
+import { type CallTrace, newCallTrace, rememberTrace } from "./trace.ts";
 
 /** The HTTP methods the API uses. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -59,12 +59,6 @@ export interface RequestOptions {
 export interface HttpClient {
   /** Sends a request; resolves with the 2xx response (body unread), throws {@link ApiError}/{@link NetworkError}. */
   send(path: string, options?: RequestOptions): Promise<Response>;
-  /** Sends a request and parses the JSON body with `schema`. */
-  json<S extends v.GenericSchema>(
-    path: string,
-    schema: S,
-    options?: RequestOptions,
-  ): Promise<v.InferOutput<S>>;
 }
 
 const ID_SEGMENT = /^[a-z]{2,4}_[0-9a-z]{10,}$/;
@@ -96,8 +90,17 @@ function withQuery(path: string, query: QueryParams | undefined): string {
 export function createHttpClient(deps: HttpClientDeps): HttpClient {
   const now = deps.now ?? (() => Date.now());
 
-  async function attempt(url: string, options: RequestOptions, token: string | undefined): Promise<Response> {
-    const headers: Record<string, string> = { accept: "application/json", ...options.headers };
+  async function attempt(
+    url: string,
+    options: RequestOptions,
+    token: string | undefined,
+    trace: CallTrace,
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      traceparent: trace.header(),
+      ...options.headers,
+    };
     if (options.body !== undefined) headers["content-type"] = "application/json";
     if (token) headers.authorization = `Bearer ${token}`;
     if (options.idempotencyKey) headers["idempotency-key"] = options.idempotencyKey;
@@ -112,25 +115,37 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
       return await deps.fetch(url, init);
     } catch (error) {
       if (error instanceof Error && error.name === "AbortError") throw error;
-      throw new NetworkError(error instanceof Error ? error.message : "network error");
+      throw rememberTrace(
+        new NetworkError(error instanceof Error ? error.message : "network error"),
+        trace.traceId,
+      );
     }
   }
 
   async function send(path: string, options: RequestOptions = {}): Promise<Response> {
+    const { response } = await sendTraced(path, options);
+    return response;
+  }
+
+  async function sendTraced(
+    path: string,
+    options: RequestOptions,
+  ): Promise<{ response: Response; trace: CallTrace }> {
     const url = deps.baseUrl + withQuery(path, options.query);
     const authenticated = options.authenticated !== false;
     const started = now();
     const sentWith = authenticated ? deps.auth.accessToken() : undefined;
-    let response = await attempt(url, options, sentWith);
+    const trace = newCallTrace();
+    let response = await attempt(url, options, sentWith, trace);
     if (response.status === 401 && authenticated) {
       // Another call may already have refreshed while this one was in flight: then just use the new token.
       const current = deps.auth.accessToken();
       const fresh = current !== undefined && current !== sentWith ? true : await deps.auth.refresh();
       if (!fresh) {
         deps.auth.sessionEnded();
-        throw await apiErrorFrom(response);
+        throw rememberTrace(await apiErrorFrom(response), trace.traceId);
       }
-      response = await attempt(url, options, deps.auth.accessToken());
+      response = await attempt(url, options, deps.auth.accessToken(), trace);
       if (response.status === 401) deps.auth.sessionEnded();
     }
     deps.onTiming?.({
@@ -139,29 +154,9 @@ export function createHttpClient(deps: HttpClientDeps): HttpClient {
       status: response.status,
       ms: now() - started,
     });
-    if (!response.ok) throw await apiErrorFrom(response);
-    return response;
+    if (!response.ok) throw rememberTrace(await apiErrorFrom(response), trace.traceId);
+    return { response, trace };
   }
 
-  async function json<S extends v.GenericSchema>(
-    path: string,
-    schema: S,
-    options: RequestOptions = {},
-  ): Promise<v.InferOutput<S>> {
-    const response = await send(path, options);
-    const requestId = response.headers.get("x-request-id") ?? undefined;
-    let body: unknown;
-    try {
-      body = response.status === 204 ? undefined : await response.json();
-    } catch {
-      throw new ResponseShapeError(`invalid JSON from ${routeTemplate(path)}`, requestId);
-    }
-    const parsed = v.safeParse(schema, body);
-    if (!parsed.success) {
-      throw new ResponseShapeError(`unexpected response from ${routeTemplate(path)}`, requestId);
-    }
-    return parsed.output;
-  }
-
-  return { send, json };
+  return { send };
 }

@@ -1,15 +1,8 @@
-import * as v from "valibot";
-
-/** The uniform error body of every API route (ARCHITECTURE §3). */
-export const apiErrorBodySchema = v.object({
-  error: v.object({
-    type: v.string(),
-    code: v.string(),
-    message: v.string(),
-    param: v.optional(v.string()),
-    request_id: v.optional(v.string()),
-  }),
-});
+/**
+ * The contract's check of the uniform error body (generated from its `Error` schema), loaded when the first
+ * error arrives: most page loads never see one, so it stays out of the first load.
+ */
+const errorCheck = () => import("../generated/validators.js").then((m) => m.isError);
 
 /** An API answered with a non-2xx status; carries the parsed error body when there was one. */
 export class ApiError extends Error {
@@ -33,17 +26,6 @@ export class NetworkError extends Error {
   override readonly name = "NetworkError";
 }
 
-/** A 2xx answer whose body did not have the shape the client expects (a contract drift between versions). */
-export class ResponseShapeError extends Error {
-  override readonly name = "ResponseShapeError";
-  constructor(
-    message: string,
-    readonly requestId?: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Builds an {@link ApiError} from a failed response, tolerating bodies that are not the uniform shape. */
 export async function apiErrorFrom(response: Response): Promise<ApiError> {
   const requestId = response.headers.get("x-request-id") ?? undefined;
@@ -55,9 +37,9 @@ export async function apiErrorFrom(response: Response): Promise<ApiError> {
   } catch {
     body = undefined;
   }
-  const parsed = v.safeParse(apiErrorBodySchema, body);
-  if (parsed.success) {
-    const e = parsed.output.error;
+  const isError = await errorCheck();
+  if (isError(body)) {
+    const e = body.error;
     return new ApiError(
       response.status,
       e.type,
@@ -122,13 +104,6 @@ export function describeError(error: unknown): UserFacingError {
       title: "Cannot reach the server",
       detail: "Check your connection; we will keep what you entered so you can try again.",
     };
-  }
-  if (error instanceof ResponseShapeError) {
-    const base = {
-      title: "Unexpected answer from the server",
-      detail: "Please reload the page and try again.",
-    };
-    return error.requestId === undefined ? base : { ...base, requestId: error.requestId };
   }
   return { title: "Something went wrong", detail: error instanceof Error ? error.message : String(error) };
 }

@@ -12,10 +12,9 @@ export {
 } from "./client.ts";
 export {
   ApiError,
-  apiErrorBodySchema,
   apiErrorFrom,
   describeError,
   NetworkError,
-  ResponseShapeError,
   type UserFacingError,
 } from "./errors.ts";
+export { type CallTrace, newCallTrace, rememberTrace, traceOf } from "./trace.ts";

@@ -30,7 +30,13 @@ describe("toMinorUnits: major → minor by the currency's exponent", () => {
   it("refuses zero, negatives, text and amounts over the platform maximum", () => {
     expect(toMinorUnits("0", "usd")).toMatchObject({ ok: false, reason: "range" });
     expect(toMinorUnits("0.00", "usd")).toMatchObject({ ok: false, reason: "range" });
-    expect(toMinorUnits("-5", "usd")).toMatchObject({ ok: false, reason: "format" });
+    expect(toMinorUnits("-5", "usd")).toEqual({
+      ok: false,
+      reason: "range",
+      message: "The amount must be more than zero.",
+    });
+    expect(toMinorUnits("\u22123,50", "eur", "de")).toMatchObject({ ok: false, reason: "range" });
+    expect(toMinorUnits("-", "usd")).toMatchObject({ ok: false, reason: "format" });
     expect(toMinorUnits("12abc", "usd")).toMatchObject({ ok: false, reason: "format" });
     expect(toMinorUnits("1e3", "usd")).toMatchObject({ ok: false, reason: "format" });
     expect(toMinorUnits("", "usd")).toMatchObject({ ok: false, reason: "empty" });

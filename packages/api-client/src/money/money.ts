@@ -59,6 +59,10 @@ export function toMinorUnits(input: string, currency: string, locale = "en"): Mi
   const exponent = minorUnitExponent(currency);
   const text = normalizeNumber(input, separators(locale));
   if (text === "") return { ok: false, reason: "empty", message: "Enter an amount." };
+  // A minus sign (ASCII or U+2212) before a number is a clear intent, not a typo: say what is wrong with it.
+  if (/^[-\u2212]\d*[.]?\d*$/.test(text) && /\d/.test(text)) {
+    return { ok: false, reason: "range", message: "The amount must be more than zero." };
+  }
   const match = /^(\d*)(?:\.(\d*))?$/.exec(text);
   if (!match || (match[1] === "" && !match[2]))
     return { ok: false, reason: "format", message: "Enter a number, like 12.50." };

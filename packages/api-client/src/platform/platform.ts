@@ -11,6 +11,8 @@ export interface PreferencesStore {
   get(): Preferences;
   set(next: Preferences): void;
   subscribe(listener: () => void): () => void;
+  /** Reads them from the profile service again (the platform's store; a remote's own store may lack it). */
+  reload?(): void;
 }
 
 /**
@@ -50,6 +52,8 @@ export interface PlatformDeps {
   lock?: <T>(name: string, task: () => Promise<T>) => Promise<T>;
   defaultPreferences: Preferences;
   reportError?: (error: unknown) => void;
+  /** Whether auth's presence cookie says a refresh can succeed (see SessionDeps.hasSession). */
+  hasSession?: () => boolean;
 }
 
 function createPreferencesStore(initial: Preferences): PreferencesStore {
@@ -83,6 +87,7 @@ export function createPlatform(deps: PlatformDeps): Platform {
   });
   const session = createSessionStore({
     refreshRequest: () => refreshGrant(bare),
+    ...(deps.hasSession ? { hasSession: deps.hasSession } : {}),
     logoutRequest: async (token) => {
       await bare.send("/api/auth/logout", {
         method: "POST",
@@ -119,7 +124,10 @@ export function createPlatform(deps: PlatformDeps): Platform {
     timers: deps.timers,
     isFatal: (error) => error instanceof ApiError && (error.status === 401 || error.status === 403),
   });
-  const preferences = createPreferencesStore(deps.defaultPreferences);
+  const preferences: PreferencesStore = {
+    ...createPreferencesStore(deps.defaultPreferences),
+    reload: () => loadPreferences(),
+  };
   const { queryClient } = deps;
 
   let signedInAs: string | undefined;

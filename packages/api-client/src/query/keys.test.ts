@@ -36,6 +36,26 @@ describe("query invalidation by event", () => {
     expect(keys).not.toContainEqual(queryKeys.admin.users);
   });
 
+  it("a new notification refreshes the bell and the list; a gap in the user's room does too", () => {
+    const created = parseEvent({
+      id: "evt_01j9z3k7m8n9p0q1r2s3t4v5w9",
+      type: "notification.created",
+      version: 1,
+      occurred_at: "2025-01-01T00:00:00.000Z",
+      producer: "profile",
+      subject: "usr_01j9z3k7m8n9p0q1r2s3t4v5w8",
+      data: {
+        user_id: "usr_01j9z3k7m8n9p0q1r2s3t4v5w8",
+        id: "ntf_01j9z3k7m8n9p0q1r2s3t4v5w6",
+        kind: "payment_received",
+        created_at: "2025-01-01T00:00:00.000Z",
+      },
+    });
+    if (!created.ok) throw new Error(created.reason);
+    expect(keysForEvent(created.event)).toContainEqual(queryKeys.notifications.all);
+    expect(keysForRoom("user:usr_01j9z3k7m8n9p0q1r2s3t4v5w8")).toContainEqual(queryKeys.notifications.all);
+  });
+
   it("a gap in a payment room refetches that payment", () => {
     expect(keysForRoom(`payment:${PAY}`)).toContainEqual(queryKeys.payments.detail(PAY));
     expect(keysForRoom("role:admin")).toContainEqual(queryKeys.admin.dashboard);

@@ -10,6 +10,7 @@ export type QueryKey = readonly unknown[];
 export const queryKeys = {
   me: ["auth", "me"] as const,
   sessions: ["auth", "sessions"] as const,
+  twoFactor: ["auth", "two-factor"] as const,
   payments: {
     all: ["payments"] as const,
     lists: ["payments", "list"] as const,
@@ -18,6 +19,16 @@ export const queryKeys = {
     history: (id: string) => ["payments", "history", id] as const,
     summary: ["payments", "summary"] as const,
     payees: (query: string) => ["payments", "payees", query] as const,
+  },
+  balance: {
+    all: ["balance"] as const,
+    get: ["balance", "get"] as const,
+    transactions: (filters: Record<string, string | undefined>) =>
+      ["balance", "transactions", filters] as const,
+    payouts: ["balance", "payouts"] as const,
+  },
+  ledger: {
+    check: ["ledger", "check"] as const,
   },
   admin: {
     dashboard: ["admin", "dashboard"] as const,
@@ -30,6 +41,14 @@ export const queryKeys = {
   profile: {
     me: ["profile", "me"] as const,
     preferences: ["profile", "preferences"] as const,
+    /** Under the preferences key: what invalidates those refetches these too. */
+    notificationSwitches: ["profile", "preferences", "notifications"] as const,
+  },
+  /** The notification centre: the bell's count and the list (docs/adr/0028). */
+  notifications: {
+    all: ["notifications"] as const,
+    unread: ["notifications", "unread"] as const,
+    list: (filters: Record<string, string | undefined>) => ["notifications", "list", filters] as const,
   },
 } as const;
 
@@ -73,6 +92,9 @@ export function keysForEvent(event: EventEnvelope): QueryKey[] {
     case "config.updated":
       keys.push(queryKeys.admin.config);
       break;
+    case "notification.created":
+      keys.push(queryKeys.notifications.all);
+      break;
   }
   return keys;
 }
@@ -87,7 +109,13 @@ export function keysForRoom(room: string): QueryKey[] {
     return [queryKeys.admin.dashboard, queryKeys.admin.audit, queryKeys.admin.users, queryKeys.payments.all];
   }
   if (kind === "user") {
-    return [queryKeys.payments.all, queryKeys.sessions, queryKeys.me, queryKeys.profile.preferences];
+    return [
+      queryKeys.payments.all,
+      queryKeys.sessions,
+      queryKeys.me,
+      queryKeys.profile.preferences,
+      queryKeys.notifications.all,
+    ];
   }
   if (kind === "broadcast") return [queryKeys.admin.config];
   return [];

@@ -8,7 +8,5 @@ export {
   type SessionUser,
   type SignOutReason,
   type SyncChannel,
-  sessionGrantSchema,
-  sessionUserSchema,
   type Timers,
 } from "./session.ts";

@@ -9,6 +9,7 @@ const user = {
   role: "vendor" as const,
   active: true,
   created_at: "2025-01-01T00:00:00.000Z",
+  email_verified: true,
 };
 const grant = (token: string, expiresIn = 600): SessionGrant => ({
   user,
@@ -146,5 +147,38 @@ describe("refresh", () => {
     timers.advance(1);
     await Promise.resolve();
     expect(refreshRequest).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("presence cookie (docs/adr/0021)", () => {
+  it("a load without has_session is signed out without asking the server", async () => {
+    const refreshRequest = vi.fn(async () => grant("t1"));
+    const s = createSessionStore({ refreshRequest, logoutRequest: async () => {}, hasSession: () => false });
+    await expect(s.refresh()).resolves.toBe(false);
+    expect(refreshRequest).not.toHaveBeenCalled();
+    expect(s.getState()).toEqual({ status: "signed_out" });
+  });
+
+  it("with has_session the refresh cookie is exchanged as before", async () => {
+    const refreshRequest = vi.fn(async () => grant("t1"));
+    const s = createSessionStore({ refreshRequest, logoutRequest: async () => {}, hasSession: () => true });
+    await expect(s.refresh()).resolves.toBe(true);
+    expect(refreshRequest).toHaveBeenCalledTimes(1);
+    expect(s.accessToken()).toBe("t1");
+  });
+
+  it("a signed-in tab whose cookie went away (idle end, logout elsewhere) ends its session on the next refresh", async () => {
+    let present = true;
+    const refreshRequest = vi.fn(async () => grant("t2"));
+    const s = createSessionStore({
+      refreshRequest,
+      logoutRequest: async () => {},
+      hasSession: () => present,
+    });
+    s.signIn(grant("t1"));
+    present = false;
+    await expect(s.refresh()).resolves.toBe(false);
+    expect(refreshRequest).not.toHaveBeenCalled();
+    expect(s.getState()).toEqual({ status: "signed_out", reason: "expired" });
   });
 });

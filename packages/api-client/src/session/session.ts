@@ -1,34 +1,10 @@
-import type { userSnapshotSchema } from "@payments/contracts";
-import { ROLES } from "@payments/contracts/browser";
-import * as v from "valibot";
-import type * as classic from "zod";
+import type { Schema } from "../endpoints/call.ts";
+import { isSignedIn } from "../generated/validators.js";
 
-/** The signed-in user as auth returns it (contracts' user snapshot). */
-export type SessionUser = classic.infer<typeof userSnapshotSchema>;
-
-/**
- * Reads contracts' `userSnapshotSchema` in the browser with valibot (zod, with every contract schema, is
- * not part of the first load; see endpoints/resources.ts). Formats are the server's to check; the
- * annotation keeps the result the contract's type.
- */
-export const sessionUserSchema: v.GenericSchema<unknown, SessionUser> = v.object({
-  id: v.custom<SessionUser["id"]>((id) => typeof id === "string" && id.startsWith("usr_")),
-  email: v.string(),
-  name: v.string(),
-  role: v.picklist(ROLES),
-  active: v.boolean(),
-  created_at: v.string(),
-});
-
-/** Body of register, login and refresh: who, an access token, and its lifetime in seconds. */
-export const sessionGrantSchema = v.object({
-  user: sessionUserSchema,
-  access_token: v.pipe(v.string(), v.minLength(1)),
-  expires_in: v.pipe(v.number(), v.integer(), v.minValue(1)),
-});
-
-/** A {@link sessionGrantSchema} value. */
-export type SessionGrant = v.InferOutput<typeof sessionGrantSchema>;
+/** The signed-in user as auth returns it (the contract's `User`). */
+export type SessionUser = Schema<"User">;
+/** Body of register, login and refresh: who, an access token, and its lifetime (the contract's `SignedIn`). */
+export type SessionGrant = Schema<"SignedIn">;
 
 /** Why a session ended, so the login page can say so. */
 export type SignOutReason = "logout" | "expired" | "other_tab";
@@ -60,6 +36,13 @@ export interface Timers {
 export interface SessionDeps {
   /** `POST /api/auth/refresh` with the cookie; undefined when the server refuses (no live session). */
   refreshRequest(): Promise<SessionGrant | undefined>;
+  /**
+   * Whether a refresh can succeed at all: in the browser, auth's readable `has_session=1` cookie, present
+   * exactly while the refresh cookie can continue a session (docs/adr/0021). When it says no, the store
+   * treats the refresh as refused without asking, so a signed-out page load sends no request that fails.
+   * Absent: always ask.
+   */
+  hasSession?: () => boolean;
   /** `POST /api/auth/logout`; failures are ignored by the store (the local session ends regardless). */
   logoutRequest(accessToken: string | undefined): Promise<void>;
   channel?: SyncChannel;
@@ -93,10 +76,25 @@ export interface SessionStore {
 
 const RETRY_MS = 10_000;
 
-const syncMessageSchema = v.variant("kind", [
-  v.object({ kind: v.literal("grant"), grant: sessionGrantSchema, receivedAt: v.number() }),
-  v.object({ kind: v.literal("signed_out"), reason: v.picklist(["logout", "expired", "other_tab"]) }),
-]);
+const SIGN_OUT_REASONS: readonly string[] = ["logout", "expired", "other_tab"] satisfies SignOutReason[];
+
+/**
+ * A message another tab posted is checked before it is believed (anything in this origin can post on the
+ * channel, and an older version of the app may still be open): a grant against the contract's `SignedIn`
+ * schema, with the check generated from the contract. Synchronously: a tab waiting for the refresh lock
+ * must have adopted the grant another tab broadcast before it decides to refresh on its own (a second
+ * refresh with the same cookie would look like token theft and end the session family).
+ */
+function syncMessage(raw: unknown): SessionSyncMessage | undefined {
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const message = raw as Record<string, unknown>;
+  if (message.kind === "signed_out" && SIGN_OUT_REASONS.includes(String(message.reason)))
+    return { kind: "signed_out", reason: message.reason as SignOutReason };
+  if (message.kind !== "grant" || typeof message.receivedAt !== "number") return undefined;
+  return isSignedIn(message.grant)
+    ? { kind: "grant", grant: message.grant, receivedAt: message.receivedAt }
+    : undefined;
+}
 
 /**
  * Keeps the access token in memory (never in storage), refreshes it before it expires and on demand, and
@@ -156,7 +154,7 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
     }
     // Network trouble is not proof the session ended: refreshRequest's error propagates to the caller and
     // the session is kept.
-    const grant = await deps.refreshRequest();
+    const grant = deps.hasSession?.() === false ? undefined : await deps.refreshRequest();
     if (!grant) {
       // At start-up (state unknown) a refusal only means "not signed in": nothing to tell other tabs.
       if (state.status === "unknown") set({ status: "signed_out" });
@@ -180,11 +178,9 @@ export function createSessionStore(deps: SessionDeps): SessionStore {
   }
 
   const unsubscribeChannel = deps.channel?.subscribe((raw) => {
-    const parsed = v.safeParse(syncMessageSchema, raw);
-    if (!parsed.success) return;
-    const message = parsed.output;
-    if (message.kind === "grant") adopt(message.grant, message.receivedAt);
-    else if (state.status !== "signed_out") end("other_tab", false);
+    const message = syncMessage(raw);
+    if (message?.kind === "grant") adopt(message.grant, message.receivedAt);
+    else if (message?.kind === "signed_out" && state.status !== "signed_out") end("other_tab", false);
   });
 
   return {

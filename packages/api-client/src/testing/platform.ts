@@ -37,6 +37,7 @@ export function testGrant(
       role,
       active: true,
       created_at: "2025-01-01T00:00:00.000Z",
+      email_verified: true,
     },
     access_token: token,
     expires_in: 600,
@@ -93,7 +94,7 @@ export function createTestPlatform(
     createSocket: (url) => new FakeWebSocket(url),
     socketUrl: (ticket) => `ws://test.local/ws?ticket=${ticket}`,
     sendBeacon: () => true,
-    defaultPreferences: { theme: "system", locale: "en-US", currency: "usd" },
+    defaultPreferences: { theme: "system", locale: "en-US", default_currency: "usd" },
     ...(options.channel ? { channel: options.channel } : {}),
   });
   if (options.grant) platform.session.signIn(options.grant);

@@ -1,7 +1,9 @@
 import type { Role } from "@payments/contracts";
+import type { Service } from "@payments/contracts/http";
 import { ApiError } from "@payments/service-kit";
 import type { MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
+import { checkScopes } from "../scopes/scopes.ts";
 import { type AuthContext, invalidToken, type JwtVerifier } from "../verifier/verifier.ts";
 
 /** Hono environment of routes behind {@link requireAuth}: `c.var.auth` holds the verified identity. */
@@ -20,6 +22,11 @@ export interface RequireAuthOptions {
    * live. Throw an {@link ApiError} to refuse.
    */
   check?: (auth: AuthContext) => Promise<void>;
+  /**
+   * The service whose contract operations decide what an API key may call here (their `scopes`); without
+   * it API keys are refused altogether (docs/adr/0033).
+   */
+  service?: Service;
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined when there is none or it is malformed. */
@@ -56,6 +63,7 @@ export function requireAuth(
     const token = bearerToken(header);
     if (!token) throw invalidToken("malformed Authorization header");
     const auth = await verifier.verify(token);
+    checkScopes(auth, opts.service, c.req.method, c.req.path);
     if (opts.check) await opts.check(auth);
     if (roles && !roles.includes(auth.role)) throw insufficientRole();
     c.set("auth", auth);

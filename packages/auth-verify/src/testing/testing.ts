@@ -9,6 +9,8 @@ export interface TestTokenClaims {
   sessionId?: string;
   /** Seconds of validity (default 600); negative for an already expired token. */
   ttlSeconds?: number;
+  /** `amr` claim (RFC 8176), e.g. `["pwd", "otp", "mfa"]`; omitted: none, as a password-only session. */
+  amr?: string[];
 }
 
 /** A throwaway issuer for other services' tests: a key pair, its JWKS and a signer of access tokens. */
@@ -38,7 +40,11 @@ export async function createTestIssuer(
     jwks: { keys: [jwk] },
     sign(claims) {
       const iat = Math.floor(Date.now() / 1000);
-      return new SignJWT({ role: claims.role, sid: claims.sessionId ?? newId("ses") })
+      return new SignJWT({
+        role: claims.role,
+        sid: claims.sessionId ?? newId("ses"),
+        ...(claims.amr ? { amr: claims.amr } : {}),
+      })
         .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid, typ: ACCESS_TOKEN_TYPE })
         .setIssuer(issuer)
         .setAudience(audience)

@@ -22,6 +22,7 @@ const identity = (expiresInMs: number): AuthContext => ({
   role: "customer",
   sessionId: "ses_01jtestsession00000000000000",
   expiresAt: new Date(Date.now() + expiresInMs),
+  mfa: false,
 });
 
 describe("rememberVerifiedTokens", () => {

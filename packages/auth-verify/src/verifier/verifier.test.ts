@@ -76,7 +76,18 @@ describe("createJwtVerifier with a local key set", () => {
       role: "customer",
       sessionId,
       expiresAt: new Date(NOW.getTime() + 600_000),
+      mfa: false,
     });
+  });
+
+  test("a session that signed in with a second factor says so (amr names mfa)", async () => {
+    const twoFactor = await verifier.verify(await sign(key, { payload: { amr: ["pwd", "otp", "mfa"] } }));
+    expect(twoFactor.mfa).toBe(true);
+    const passwordOnly = await verifier.verify(await sign(key, { payload: { amr: ["pwd"] } }));
+    expect(passwordOnly.mfa).toBe(false);
+    // A malformed amr is a malformed token, not a password-only one.
+    const bad = await rejection(verifier.verify(await sign(key, { payload: { amr: "mfa" } })));
+    expect(bad.status).toBe(401);
   });
 
   const refusals: [string, () => Promise<string>][] = [

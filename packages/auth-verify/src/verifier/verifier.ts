@@ -1,4 +1,5 @@
 import { idSchema, roleSchema } from "@payments/contracts";
+import { API_KEY_SCOPES, type ApiKeyScope } from "@payments/contracts/http";
 import { ApiError } from "@payments/service-kit";
 import {
   createLocalJWKSet,
@@ -13,6 +14,9 @@ import { z } from "zod";
 /** The one signature algorithm access tokens use (Ed25519); anything else is refused before any key lookup. */
 export const ACCESS_TOKEN_ALGORITHM = "EdDSA";
 
+/** The `amr` value (RFC 8176) of a session that signed in with a second factor. */
+export const MFA_METHOD = "mfa";
+
 /** JWT `typ` header of access tokens (RFC 9068), so no other kind of JWT can pass as one. */
 export const ACCESS_TOKEN_TYPE = "at+jwt";
 
@@ -26,6 +30,16 @@ export interface AuthContext {
   sessionId: z.infer<ReturnType<typeof idSchema<"ses">>>;
   /** When the token stops being accepted. */
   expiresAt: Date;
+  /**
+   * The session signed in with a second factor: the token's `amr` (RFC 8176) names `mfa`. Tokens issued
+   * before two-factor existed carry no `amr` and count as password-only.
+   */
+  mfa: boolean;
+  /**
+   * Present when the token stands for an API key (docs/adr/0033): its id and scopes. Such a request reaches
+   * only routes whose contract names scopes the key holds (`requireAuth` checks).
+   */
+  apiKey?: { id: `apk_${string}`; scopes: readonly ApiKeyScope[] };
 }
 
 /** Options of {@link createJwtVerifier}: one of `jwksUrl` (services) or `jwks` (tests, fixed keys). */
@@ -62,7 +76,20 @@ const claimsSchema = z.object({
   role: roleSchema,
   sid: idSchema("ses"),
   exp: z.number(),
+  amr: z.array(z.string().max(32)).max(8).optional(),
+  /** An API key's token: the key and its scopes (RFC 9068 `scope`, space-separated). */
+  api_key: idSchema("apk").optional(),
+  scope: z.string().max(500).optional(),
 });
+
+/** The scopes of a `scope` claim; an unknown one is a malformed token, not a quietly dropped grant. */
+function parseScopes(scope: string | undefined): ApiKeyScope[] | undefined {
+  if (scope === undefined) return undefined;
+  const known: readonly string[] = API_KEY_SCOPES;
+  const scopes = scope.split(" ").filter(Boolean);
+  if (!scopes.every((s) => known.includes(s))) return undefined;
+  return scopes as ApiKeyScope[];
+}
 
 /** The 401 every verification failure maps to; the reason goes to logs via `cause`, never to the client. */
 export function invalidToken(cause?: unknown): ApiError {
@@ -147,11 +174,15 @@ export function createJwtVerifier(opts: JwtVerifierOptions): JwtVerifier {
         });
         const claims = claimsSchema.safeParse(payload);
         if (!claims.success) throw invalidToken(claims.error);
+        const scopes = parseScopes(claims.data.scope);
+        if (claims.data.api_key && !scopes) throw invalidToken("API key token without valid scopes");
         return {
           userId: claims.data.sub,
           role: claims.data.role,
           sessionId: claims.data.sid,
           expiresAt: new Date(claims.data.exp * 1000),
+          mfa: claims.data.amr?.includes(MFA_METHOD) ?? false,
+          ...(claims.data.api_key && scopes ? { apiKey: { id: claims.data.api_key, scopes } } : {}),
         };
       } catch (error) {
         if (error instanceof ApiError) throw error;

@@ -114,6 +114,24 @@ export function runCacheContract(name: string, expectedKind: Cache["kind"], make
       expect(await cache.get<number>("kept")).toBe(2);
     });
 
+    test("invalidateTag with several tags deletes the entries of each, and only those", async () => {
+      const { cache } = await fresh();
+      await cache.set("a", 1, { tags: ["user:1"] });
+      await cache.set("b", 2, { tags: ["user:2", "user:1"] });
+      await cache.set("c", 3, { tags: ["user:3"] });
+      await cache.set("d", 4, { tags: ["user:4"] });
+      await cache.invalidateTag("user:1", "user:2", "user:3", "user:1", "unknown");
+      expect(await cache.get("a")).toBeUndefined();
+      expect(await cache.get("b")).toBeUndefined();
+      expect(await cache.get("c")).toBeUndefined();
+      expect(await cache.get<number>("d")).toBe(4);
+      // Each tag works again after invalidation.
+      await cache.set("c", 5, { tags: ["user:3"] });
+      expect(await cache.get<number>("c")).toBe(5);
+      await cache.invalidateTag();
+      expect(await cache.get<number>("c")).toBe(5);
+    });
+
     test("invalidateTag deletes exactly the entries set with that tag", async () => {
       const { cache } = await fresh();
       await cache.set("a", 1, { tags: ["user:1"] });
@@ -194,6 +212,51 @@ export function runCacheContract(name: string, expectedKind: Cache["kind"], make
       expect(await cache.wrap("brief", load, { ttlMs: 100 })).toBe(3);
       await sleep(300);
       expect(await cache.wrap("brief", load, { ttlMs: 100 })).toBe(4);
+    });
+
+    test("wrap does not store what it loaded when its key or a tag was invalidated during the load", async () => {
+      const { cache } = await fresh();
+      // The load read the old row; the writer commits and invalidates before the load's result is stored.
+      const racing = (invalidate: () => Promise<void>) => async () => {
+        await invalidate();
+        return "old";
+      };
+      expect(
+        await cache.wrap(
+          "k",
+          racing(() => cache.del("k")),
+        ),
+      ).toBe("old");
+      expect(await cache.get("k")).toBeUndefined();
+      const tagged = { tags: ["user:1", "user:2"] };
+      expect(
+        await cache.wrap(
+          "t",
+          racing(() => cache.invalidateTag("user:2")),
+          tagged,
+        ),
+      ).toBe("old");
+      expect(await cache.get("t")).toBeUndefined();
+      // The next lookup loads after the change and is stored as usual.
+      expect(await cache.wrap("k", async () => "new")).toBe("new");
+      expect(await cache.wrap("t", async () => "new", tagged)).toBe("new");
+      expect(await cache.get<string>("k")).toBe("new");
+      expect(await cache.get<string>("t")).toBe("new");
+    });
+
+    test("wrap stores despite invalidations of other keys and tags, or of its own before the lookup", async () => {
+      const { cache } = await fresh();
+      await cache.del("k");
+      await cache.invalidateTag("user:1");
+      const load = async () => {
+        await cache.del("other");
+        await cache.invalidateTag("user:9");
+        return 1;
+      };
+      expect(await cache.wrap("k", load, { tags: ["user:1"] })).toBe(1);
+      expect(await cache.get<number>("k")).toBe(1);
+      await cache.invalidateTag("user:1");
+      expect(await cache.get("k")).toBeUndefined();
     });
 
     test("hit and miss counters move on the given registry, which tolerates a second cache", async () => {

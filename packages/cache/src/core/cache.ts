@@ -1,12 +1,18 @@
 import { Registry } from "prom-client";
 import { cacheMetrics } from "./metrics.ts";
 import { throttledLog } from "./throttle.ts";
-import type { Cache, CacheBackend, CacheCommonOptions, CacheSetOptions } from "./types.ts";
+import {
+  type Cache,
+  type CacheBackend,
+  type CacheCommonOptions,
+  type CacheSetOptions,
+  INVALIDATION_MARK_TTL_MS,
+} from "./types.ts";
 
 /** How often, at most, a failing backend is logged (failures in between are counted and summarised). */
 export const FAILURE_LOG_INTERVAL_MS = 30_000;
 
-type Operation = "get" | "take" | "set" | "del" | "invalidateTag";
+type Operation = "get" | "take" | "set" | "del" | "invalidateTag" | "sequence";
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -81,13 +87,18 @@ export function buildCache(backend: CacheBackend, opts: CacheCommonOptions): Cac
     }
   }
 
+  /** The JSON and TTL to store; throws for what JSON cannot encode or a bad TTL. */
+  function encode<T>(value: T, setOpts: CacheSetOptions): { json: string; ttlMs: number | undefined } {
+    const json = JSON.stringify(value);
+    // JSON.stringify returns undefined for functions and symbols: nothing storable.
+    if (json === undefined) throw new Error(`value of type ${typeof value} is not JSON`);
+    return { json, ttlMs: normaliseTtl(setOpts.ttlMs) ?? defaultTtlMs };
+  }
+
   async function set<T>(key: string, value: T, setOpts: CacheSetOptions = {}): Promise<void> {
     if (value === undefined) return del(key);
     try {
-      const json = JSON.stringify(value);
-      // JSON.stringify returns undefined for functions and symbols: nothing storable.
-      if (json === undefined) throw new Error(`value of type ${typeof value} is not JSON`);
-      const ttlMs = normaliseTtl(setOpts.ttlMs) ?? defaultTtlMs;
+      const { json, ttlMs } = encode(value, setOpts);
       await backend.set(key, json, ttlMs, setOpts.tags ?? []);
       succeeded();
     } catch (error) {
@@ -95,22 +106,64 @@ export function buildCache(backend: CacheBackend, opts: CacheCommonOptions): Cac
     }
   }
 
-  async function invalidateTag(tag: string): Promise<void> {
+  async function invalidateTag(...tags: string[]): Promise<void> {
+    if (tags.length === 0) return;
     try {
-      await backend.invalidateTag(tag);
+      await backend.invalidateTags(tags);
       succeeded();
     } catch (error) {
       fail("invalidateTag", error);
     }
   }
 
-  async function lookUpOrLoad<T>(key: string, load: () => Promise<T>, setOpts?: CacheSetOptions): Promise<T> {
+  /** The invalidation sequence before a load, or undefined when the backend cannot tell (then no store). */
+  async function sequenceNow(): Promise<number | undefined> {
+    try {
+      const sequence = await backend.sequence();
+      succeeded();
+      return sequence;
+    } catch (error) {
+      fail("sequence", error);
+      return undefined;
+    }
+  }
+
+  /**
+   * Stores a loaded value unless its key or a tag was invalidated since `since`: the load may have read the
+   * database before the writer's commit, and storing it now would undo the writer's invalidation.
+   */
+  async function storeLoaded<T>(
+    key: string,
+    value: T,
+    since: number,
+    setOpts: CacheSetOptions,
+  ): Promise<void> {
+    if (value === undefined) return;
+    try {
+      const { json, ttlMs } = encode(value, setOpts);
+      await backend.setUnlessInvalidated(key, json, ttlMs, setOpts.tags ?? [], since);
+      succeeded();
+    } catch (error) {
+      fail("set", error);
+    }
+  }
+
+  async function lookUpOrLoad<T>(
+    key: string,
+    load: () => Promise<T>,
+    setOpts: CacheSetOptions = {},
+  ): Promise<T> {
     const cached = await get<T>(key);
     if (cached !== undefined) return cached;
+    // Read before the load starts, so any invalidation the load could have missed is numbered after it.
+    const since = await sequenceNow();
+    const started = performance.now();
     const endTimer = metrics.loadDuration.startTimer({ cache: namespace });
     const value = await load();
     endTimer();
-    await set(key, value, setOpts);
+    // Past the marks' lifetime an invalidation during the load may be forgotten: too old to check, not stored.
+    const checkable = performance.now() - started < INVALIDATION_MARK_TTL_MS;
+    if (since !== undefined && checkable) await storeLoaded(key, value, since, setOpts);
     return value;
   }
 

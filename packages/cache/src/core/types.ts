@@ -31,12 +31,18 @@ export interface Cache {
   set<T>(key: string, value: T, opts?: CacheSetOptions): Promise<void>;
   /** Deletes the keys; missing keys are ignored. */
   del(...keys: string[]): Promise<void>;
-  /** Deletes every key that was set with `tag`. */
-  invalidateTag(tag: string): Promise<void>;
+  /**
+   * Deletes every key that was set with any of `tags`. Several tags at once cost one round trip to Redis
+   * (a service invalidating many users' lists after a batch of changes names them all in one call).
+   */
+  invalidateTag(...tags: string[]): Promise<void>;
   /**
    * Read-through: returns the cached value, or calls `load`, stores its result and returns it. Concurrent
    * calls for the same key in this process share one lookup and one `load` (single-flight). Errors from
-   * `load` reach every waiting caller and are not cached.
+   * `load` reach every waiting caller and are not cached. The store is guarded: when `del` of the key or
+   * `invalidateTag` of one of its tags ran (in any process) after the lookup began, the loaded value may
+   * predate that change and is returned but not stored — so a reader racing a writer cannot put a stale
+   * copy back after the writer's invalidation.
    */
   wrap<T>(key: string, load: () => Promise<T>, opts?: CacheSetOptions): Promise<T>;
   readonly kind: "redis" | "memory";
@@ -68,7 +74,29 @@ export interface CacheBackend {
   /** Atomic get-and-delete (Redis GETDEL). */
   take(key: string): Promise<string | undefined>;
   set(key: string, json: string, ttlMs: number | undefined, tags: readonly string[]): Promise<void>;
+  /**
+   * The invalidation sequence now: every `del` and `invalidateTags` takes a new, higher number and marks
+   * its keys and tags with it (the marks are kept at least {@link INVALIDATION_MARK_TTL_MS}).
+   */
+  sequence(): Promise<number>;
+  /**
+   * {@link set}, unless the key or one of the tags was invalidated after `since` (a {@link sequence});
+   * checked and stored in one atomic step. False when it did not store.
+   */
+  setUnlessInvalidated(
+    key: string,
+    json: string,
+    ttlMs: number | undefined,
+    tags: readonly string[],
+    since: number,
+  ): Promise<boolean>;
   del(keys: readonly string[]): Promise<void>;
-  invalidateTag(tag: string): Promise<void>;
+  invalidateTags(tags: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * How long a backend remembers that a key or tag was invalidated. A load that takes longer than this cannot
+ * be checked against invalidations and is not stored.
+ */
+export const INVALIDATION_MARK_TTL_MS = 120_000;

@@ -1,12 +1,20 @@
 import { LRUCache } from "lru-cache";
 import { buildCache } from "../core/cache.ts";
-import type { Cache, CacheBackend, CacheCommonOptions } from "../core/types.ts";
+import {
+  type Cache,
+  type CacheBackend,
+  type CacheCommonOptions,
+  INVALIDATION_MARK_TTL_MS,
+} from "../core/types.ts";
 
 /** Options of {@link createMemoryCache}. */
 export interface MemoryCacheOptions extends CacheCommonOptions {
   /** Entries kept before the least recently used is evicted (default 10,000). */
   maxEntries?: number;
 }
+
+/** Invalidation marks kept before the oldest is dropped (its drop is remembered, see `forgottenUpTo`). */
+const MAX_MARKS = 100_000;
 
 interface Entry {
   json: string;
@@ -28,6 +36,31 @@ function memoryBackend(maxEntries: number): CacheBackend {
     max: maxEntries,
     dispose: (entry, key) => untag(key, entry.tags),
   });
+  // Invalidation marks: `k:<key>` / `t:<tag>` → the sequence of its last invalidation. A mark dropped
+  // early (beyond MAX_MARKS) raises `forgottenUpTo`, and a fill older than that is refused: never a stale
+  // store, at worst a skipped one.
+  let sequence = 0;
+  let forgottenUpTo = 0;
+  const marks = new LRUCache<string, number>({
+    max: MAX_MARKS,
+    ttl: INVALIDATION_MARK_TTL_MS,
+    dispose: (marked, _mark, reason) => {
+      if (reason === "evict") forgottenUpTo = Math.max(forgottenUpTo, marked);
+    },
+  });
+  const mark = (names: readonly string[]): void => {
+    sequence += 1;
+    for (const name of names) marks.set(name, sequence);
+  };
+  const store = (key: string, json: string, ttlMs: number | undefined, tags: readonly string[]): void => {
+    const unique = [...new Set(tags)];
+    entries.set(key, { json, tags: unique }, ttlMs === undefined ? {} : { ttl: ttlMs });
+    for (const tag of unique) {
+      const keys = byTag.get(tag) ?? new Set<string>();
+      keys.add(key);
+      byTag.set(tag, keys);
+    }
+  };
 
   return {
     kind: "memory",
@@ -47,24 +80,34 @@ function memoryBackend(maxEntries: number): CacheBackend {
       return json;
     },
     async set(key, json, ttlMs, tags) {
-      const unique = [...new Set(tags)];
-      entries.set(key, { json, tags: unique }, ttlMs === undefined ? {} : { ttl: ttlMs });
-      for (const tag of unique) {
-        const keys = byTag.get(tag) ?? new Set<string>();
-        keys.add(key);
-        byTag.set(tag, keys);
+      store(key, json, ttlMs, tags);
+    },
+    async sequence() {
+      return sequence;
+    },
+    async setUnlessInvalidated(key, json, ttlMs, tags, since) {
+      if (forgottenUpTo > since) return false;
+      for (const name of [`k:${key}`, ...tags.map((tag) => `t:${tag}`)]) {
+        if ((marks.get(name) ?? 0) > since) return false;
       }
+      store(key, json, ttlMs, tags);
+      return true;
     },
     async del(keys) {
+      mark(keys.map((key) => `k:${key}`));
       for (const key of keys) entries.delete(key);
     },
-    async invalidateTag(tag) {
-      // Copy first: each delete's dispose edits the set being iterated.
-      for (const key of [...(byTag.get(tag) ?? [])]) entries.delete(key);
-      byTag.delete(tag);
+    async invalidateTags(tags) {
+      mark(tags.map((tag) => `t:${tag}`));
+      for (const tag of tags) {
+        // Copy first: each delete's dispose edits the set being iterated.
+        for (const key of [...(byTag.get(tag) ?? [])]) entries.delete(key);
+        byTag.delete(tag);
+      }
     },
     async close() {
       entries.clear();
+      marks.clear();
       byTag.clear();
     },
   };

@@ -1,8 +1,13 @@
 import { Redis } from "ioredis";
 import { buildCache, FAILURE_LOG_INTERVAL_MS } from "../core/cache.ts";
 import { throttledLog } from "../core/throttle.ts";
-import type { Cache, CacheBackend, CacheCommonOptions } from "../core/types.ts";
-import { setWithTags } from "./scripts.ts";
+import {
+  type Cache,
+  type CacheBackend,
+  type CacheCommonOptions,
+  INVALIDATION_MARK_TTL_MS,
+} from "../core/types.ts";
+import { mark, setUnlessMarked, setWithTags } from "./scripts.ts";
 
 /** Options of {@link createRedisCache}. */
 export interface RedisCacheOptions extends CacheCommonOptions {
@@ -75,6 +80,9 @@ function redisBackend(opts: RedisCacheOptions): CacheBackend {
 
   const valueKey = (key: string): string => `${namespace}:v:${key}`;
   const tagKey = (tag: string): string => `${namespace}:tag:${tag}`;
+  const sequenceKey = `${namespace}:inv-seq`;
+  const keyMark = (key: string): string => `${namespace}:inv:k:${key}`;
+  const tagMark = (tag: string): string => `${namespace}:inv:t:${tag}`;
   let closing: Promise<void> | undefined;
 
   return {
@@ -110,23 +118,46 @@ function redisBackend(opts: RedisCacheOptions): CacheBackend {
       if (ttlMs === undefined) await client.set(valueKey(key), json);
       else await client.set(valueKey(key), json, "PX", ttlMs);
     },
+    async sequence() {
+      await firstAttempt;
+      return Number((await client.get(sequenceKey)) ?? 0);
+    },
+    async setUnlessInvalidated(key, json, ttlMs, tags, since) {
+      await firstAttempt;
+      const unique = [...new Set(tags)];
+      return setUnlessMarked(
+        client,
+        { key: valueKey(key), tagKeys: unique.map(tagKey), markKeys: [keyMark(key), ...unique.map(tagMark)] },
+        json,
+        ttlMs,
+        since,
+      );
+    },
     async del(keys) {
       await firstAttempt;
+      // Marked first: a guarded store landing between the mark and the delete is refused.
+      await mark(client, sequenceKey, keys.map(keyMark), INVALIDATION_MARK_TTL_MS);
       await client.unlink(...keys.map(valueKey));
     },
-    async invalidateTag(tag) {
+    async invalidateTags(tags) {
       await firstAttempt;
-      // Read and clear the tag set atomically: an entry tagged after this point lands in a fresh set and
-      // survives, one tagged before is deleted below.
-      const replies = await client.multi().smembers(tagKey(tag)).unlink(tagKey(tag)).exec();
-      const [membersReply] = replies ?? [];
-      if (!membersReply) throw new Error("redis transaction was aborted");
-      const [error, members] = membersReply;
-      if (error) throw error;
-      if (!Array.isArray(members)) throw new Error("unexpected SMEMBERS reply");
-      const keys = members.filter((member): member is string => typeof member === "string");
-      for (let i = 0; i < keys.length; i += UNLINK_BATCH) {
-        await client.unlink(...keys.slice(i, i + UNLINK_BATCH));
+      await mark(client, sequenceKey, [...new Set(tags)].map(tagMark), INVALIDATION_MARK_TTL_MS);
+      // Read and clear the tag sets atomically, all in one transaction: an entry tagged after this point
+      // lands in a fresh set and survives, one tagged before is deleted below.
+      const sets = [...new Set(tags)].map(tagKey);
+      const transaction = client.multi();
+      for (const set of sets) transaction.smembers(set);
+      const replies = await transaction.unlink(...sets).exec();
+      if (!replies) throw new Error("redis transaction was aborted");
+      const keys = new Set<string>();
+      for (const [error, members] of replies.slice(0, sets.length)) {
+        if (error) throw error;
+        if (!Array.isArray(members)) throw new Error("unexpected SMEMBERS reply");
+        for (const member of members) if (typeof member === "string") keys.add(member);
+      }
+      const all = [...keys];
+      for (let i = 0; i < all.length; i += UNLINK_BATCH) {
+        await client.unlink(...all.slice(i, i + UNLINK_BATCH));
       }
     },
     close() {
@@ -145,7 +176,8 @@ function redisBackend(opts: RedisCacheOptions): CacheBackend {
 
 /**
  * A Redis cache (ioredis) shared by every process of a service. Keys are `<namespace>:v:<key>`, tag sets
- * `<namespace>:tag:<tag>`. While Redis is down every call answers at once as a miss or a dropped write,
+ * `<namespace>:tag:<tag>`, invalidation marks `<namespace>:inv:{k,t}:<name>` (numbered by
+ * `<namespace>:inv-seq`, kept 2 minutes). While Redis is down every call answers at once as a miss or a dropped write,
  * failures are logged at most every 30 s, and ioredis reconnects in the background.
  */
 export function createRedisCache(opts: RedisCacheOptions): Cache {

@@ -6,6 +6,11 @@ describe("system configuration", () => {
     expect(systemConfigSchema.parse(DEFAULT_SYSTEM_CONFIG)).toEqual(DEFAULT_SYSTEM_CONFIG);
   });
 
+  it("settings stored before security existed parse with the rule off", () => {
+    const { security: _added, ...older } = DEFAULT_SYSTEM_CONFIG;
+    expect(systemConfigSchema.parse(older).security).toEqual({ require_admin_2fa: false });
+  });
+
   it("admin's schema refuses unknown settings; a consumer's reader ignores them", () => {
     const newer = { ...DEFAULT_SYSTEM_CONFIG, fraud_rules: { enabled: true } };
     expect(systemConfigSchema.safeParse(newer).success).toBe(false);

@@ -1,4 +1,10 @@
 export {
+  NOTIFICATION_KINDS,
+  type NotificationKind,
+  notificationCreatedV1,
+  notificationKindSchema,
+} from "./data/notifications.ts";
+export {
   type PaymentStatus,
   paymentSnapshotSchema,
   paymentStatusSchema,

@@ -2,13 +2,18 @@ import { describe, expect, it } from "bun:test";
 import { sampleEventData } from "../testing/samples.ts";
 import { EVENT_TYPES, eventDataSchema, eventRegistry, isEventType, latestVersion } from "./registry.ts";
 
-// ARCHITECTURE §1's list plus session.started (docs/adr/0006: the dashboard's active sessions need it).
+// ARCHITECTURE §1's list plus session.started (docs/adr/0006: the dashboard's active sessions need it) and
+// user.two_factor_changed (docs/adr/0018: a security notice) and user.invited (docs/adr/0017: the audit
+// log records who invited whom) and notification.created (docs/adr/0028: the bell rises live) and
+// api_key.used (docs/adr/0033: every call made with a key is in the audit log).
 const ARCHITECTURE_EVENTS = [
   "session.started",
+  "user.two_factor_changed",
   "user.registered",
   "user.updated",
   "user.role_changed",
   "user.deactivated",
+  "user.invited",
   "session.revoked",
   "payment.created",
   "payment.processing",
@@ -19,10 +24,12 @@ const ARCHITECTURE_EVENTS = [
   "refund.failed",
   "config.updated",
   "profile.updated",
+  "notification.created",
+  "api_key.used",
 ];
 
 describe("eventRegistry", () => {
-  it("registers exactly the events of ARCHITECTURE §1 and ADR 0006", () => {
+  it("registers exactly the events of ARCHITECTURE §1 and ADRs 0006 and 0018", () => {
     const registered: string[] = [...EVENT_TYPES].sort();
     expect(registered).toEqual([...ARCHITECTURE_EVENTS].sort());
   });

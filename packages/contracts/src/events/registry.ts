@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Id } from "../ids/index.ts";
+import { notificationCreatedV1 } from "./data/notifications.ts";
 import {
   paymentCanceledV1,
   paymentCreatedV1,
@@ -11,11 +12,14 @@ import {
 } from "./data/payments.ts";
 import { configUpdatedV1, profileUpdatedV1 } from "./data/platform.ts";
 import {
+  apiKeyUsedV1,
   sessionRevokedV1,
   sessionStartedV1,
   userDeactivatedV1,
+  userInvitedV1,
   userRegisteredV1,
   userRoleChangedV1,
+  userTwoFactorChangedV1,
   userUpdatedV1,
 } from "./data/users.ts";
 
@@ -35,8 +39,11 @@ export const eventRegistry = {
   "user.updated": { latest: 1, versions: { 1: userUpdatedV1 } },
   "user.role_changed": { latest: 1, versions: { 1: userRoleChangedV1 } },
   "user.deactivated": { latest: 1, versions: { 1: userDeactivatedV1 } },
+  "user.invited": { latest: 1, versions: { 1: userInvitedV1 } },
+  "user.two_factor_changed": { latest: 1, versions: { 1: userTwoFactorChangedV1 } },
   "session.started": { latest: 1, versions: { 1: sessionStartedV1 } },
   "session.revoked": { latest: 1, versions: { 1: sessionRevokedV1 } },
+  "api_key.used": { latest: 1, versions: { 1: apiKeyUsedV1 } },
   "payment.created": { latest: 1, versions: { 1: paymentCreatedV1 } },
   "payment.processing": { latest: 1, versions: { 1: paymentProcessingV1 } },
   "payment.succeeded": { latest: 1, versions: { 1: paymentSucceededV1 } },
@@ -46,6 +53,7 @@ export const eventRegistry = {
   "refund.failed": { latest: 1, versions: { 1: refundFailedV1 } },
   "config.updated": { latest: 1, versions: { 1: configUpdatedV1 } },
   "profile.updated": { latest: 1, versions: { 1: profileUpdatedV1 } },
+  "notification.created": { latest: 1, versions: { 1: notificationCreatedV1 } },
 } as const satisfies Record<string, EventDefinition>;
 
 type Registry = typeof eventRegistry;

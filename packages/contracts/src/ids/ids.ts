@@ -16,6 +16,14 @@ export const ID_PREFIXES = [
   "aud", // audit log entry
   "tkt", // one-time WebSocket ticket
   "req", // request id
+  "msg", // mail message (outbox row; its Message-ID)
+  "po", // payout to a vendor's bank account (docs/adr/0031)
+  "txn", // balance transaction: one line of a vendor's balance (docs/adr/0031)
+  "le", // ledger journal entry (docs/adr/0031)
+  "apk", // API key (docs/adr/0033; its secret is `sk_…`)
+  "whe", // webhook endpoint (docs/adr/0034)
+  "whd", // webhook delivery: one event for one endpoint (docs/adr/0034)
+  "ntf", // in-app notification (docs/adr/0028)
 ] as const;
 
 /** One of {@link ID_PREFIXES}. */

@@ -16,6 +16,14 @@ export function sampleEventData<T extends EventType>(type: T): EventDataInput<T>
       changed_by: newId("usr"),
     }),
     "user.deactivated": () => ({ ...user(), active: false, deactivated_by: null }),
+    "user.invited": () => ({ ...user(), email_verified: false, invited_by: newId("usr") }),
+    "user.two_factor_changed": () => ({
+      user_id: newId("usr"),
+      email: "someone@example.com",
+      change: "enabled",
+      enabled: true,
+      recovery_codes_remaining: 10,
+    }),
     "session.started": () => ({
       user_id: newId("usr"),
       session_id: newId("ses"),
@@ -23,6 +31,14 @@ export function sampleEventData<T extends EventType>(type: T): EventDataInput<T>
       expires_at: new Date(Date.now() + 30 * 86_400_000).toISOString(),
     }),
     "session.revoked": () => ({ user_id: newId("usr"), session_ids: [newId("ses")], reason: "logout" }),
+    "api_key.used": () => ({
+      api_key_id: newId("apk"),
+      user_id: newId("usr"),
+      method: "GET",
+      path: "/api/payments",
+      status: 200,
+      request_id: "req_sample",
+    }),
     "payment.created": () => payment("pending"),
     "payment.processing": () => payment("processing"),
     "payment.succeeded": () => payment("succeeded"),
@@ -54,6 +70,12 @@ export function sampleEventData<T extends EventType>(type: T): EventDataInput<T>
       fields: ["display_name"],
       updated_at: new Date().toISOString(),
     }),
+    "notification.created": () => ({
+      user_id: newId("usr"),
+      id: newId("ntf"),
+      kind: "payment_received",
+      created_at: new Date().toISOString(),
+    }),
   };
   return samples[type]();
 }
@@ -66,6 +88,7 @@ function user() {
     role: "customer" as const,
     active: true,
     created_at: new Date().toISOString(),
+    email_verified: true,
   };
 }
 

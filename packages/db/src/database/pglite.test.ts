@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { notes } from "../../test-fixtures/schema.ts";
 import { openDatabase } from "./database.ts";
-import { defaultDataDir } from "./pglite.ts";
+import { defaultDataDir, EMBEDDED_POSTGRES_SETTINGS } from "./pglite.ts";
 import { captureLogger, drizzleMigrations, FIXTURE_MIGRATIONS, fixtureSchema } from "./test-support.ts";
 
 // A PGlite data dir's first initialisation takes several seconds (about 9 s on slow machines).
@@ -51,6 +51,32 @@ describe("openDatabase: embedded PGlite on disk", () => {
     } finally {
       await second.close();
     }
+  }, 60_000);
+
+  test("runs with the embedded settings (16 MB of shared buffers), which a caller may override", async () => {
+    const open = (embeddedSettings?: Record<string, string>) =>
+      openDatabase({
+        service: "payments",
+        dataDir: join(root, "settings"),
+        migrationsFolder: FIXTURE_MIGRATIONS,
+        schema: fixtureSchema,
+        logger: captureLogger().logger,
+        embeddedSettings,
+      });
+    const setting = async (handle: Awaited<ReturnType<typeof open>>, name: string) => {
+      try {
+        const [row] = await handle.db
+          .select({ setting: sql<string>`current_setting(${name})` })
+          .from(sql`(select 1) as one`);
+        return row?.setting;
+      } finally {
+        await handle.close();
+      }
+    };
+    expect(EMBEDDED_POSTGRES_SETTINGS.shared_buffers).toBe("16MB");
+    expect(await setting(await open(), "shared_buffers")).toBe("16MB");
+    expect(await setting(await open(), "maintenance_work_mem")).toBe("16MB");
+    expect(await setting(await open({ shared_buffers: "32MB" }), "shared_buffers")).toBe("32MB");
   }, 60_000);
 
   test("a data dir that cannot be created fails naming the service", async () => {

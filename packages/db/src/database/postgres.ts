@@ -1,6 +1,7 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { instrumentPostgresJs, instrumentsOf } from "../instrument/index.ts";
 import { databaseUrlVariable, describeError, isUnavailableError } from "./errors.ts";
 import { createDatabaseProbe } from "./probe.ts";
 import type { DatabaseHandle, LoggerLike, OpenDatabaseOptions } from "./types.ts";
@@ -23,6 +24,9 @@ export function reconnectBackoffSeconds(failures: number): number {
   return Math.min(0.05 * 2 ** failures, 1) * (0.5 + Math.random() / 2);
 }
 
+/** Connections in a service's pool when it names no `poolSize`. */
+export const DEFAULT_POOL_SIZE = 10;
+
 /** A connection attempt that gets no answer at all (host unreachable) fails after this, not 30 s. */
 const CONNECT_TIMEOUT_SECONDS = 5;
 
@@ -41,6 +45,11 @@ export function assertPostgresUrl(url: string, service: string): void {
       `${service}: ${databaseUrlVariable(service)} must be a postgres:// or postgresql:// URL, got ${protocol}//`,
     );
   }
+}
+
+/** The database a URL names (`db.namespace` of its spans). */
+function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.replace(/^\//, "")) || "postgres";
 }
 
 /** Applies migrations on a dedicated one-connection client, under the advisory lock, then closes it. */
@@ -121,13 +130,17 @@ export async function openPostgres<TSchema extends Record<string, unknown>>(
   const { service, logger, url } = opts;
   assertPostgresUrl(url, service);
   const onnotice: Notice = (notice) => logger.debug({ service, notice: notice.message }, "postgres notice");
-  const client = postgres(url, {
-    max: opts.poolSize ?? 10,
-    onnotice,
-    connection: { application_name: service },
-    backoff: reconnectBackoffSeconds,
-    connect_timeout: CONNECT_TIMEOUT_SECONDS,
-  });
+  // Every statement of the pool is timed and traced; the migration client above is not (start-up only).
+  const client = instrumentPostgresJs(
+    postgres(url, {
+      max: opts.poolSize ?? DEFAULT_POOL_SIZE,
+      onnotice,
+      connection: { application_name: service },
+      backoff: reconnectBackoffSeconds,
+      connect_timeout: CONNECT_TIMEOUT_SECONDS,
+    }),
+    instrumentsOf(opts, databaseName(url)),
+  );
   const db = drizzle({ client, schema: opts.schema });
 
   let closing: Promise<void> | undefined;

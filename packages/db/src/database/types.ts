@@ -1,6 +1,8 @@
+import type { Tracer } from "@opentelemetry/api";
 import type { HealthProbe } from "@payments/service-kit";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 
 /**
  * A drizzle database that works the same whichever driver is behind it (postgres.js or PGlite). Services
@@ -55,4 +57,17 @@ export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
    * default 0 = never (ADR 0012). Postgres servers run their own autovacuum.
    */
   embeddedVacuumIntervalMs?: number | undefined;
+  /**
+   * PGlite only: Postgres settings over {@link EMBEDDED_POSTGRES_SETTINGS} (`{ shared_buffers: "128MB" }`),
+   * passed as start parameters. Ignored for a server, which has its own postgresql.conf.
+   */
+  embeddedSettings?: Readonly<Record<string, string>> | undefined;
+  /**
+   * The service's tracer, for a span per statement (and per transaction) under the active span; default the
+   * service tracer the active context carries (the kit's request middleware sets it). Statements outside any
+   * trace get no span.
+   */
+  tracer?: Tracer | undefined;
+  /** The service's registry, for `db_query_duration_seconds{statement}`; no histogram when omitted. */
+  registry?: Registry | undefined;
 }

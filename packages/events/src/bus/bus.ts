@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import type { EventEnvelope } from "@payments/contracts";
 import type { HealthProbe, Logger } from "@payments/service-kit";
 
@@ -37,6 +38,12 @@ export interface SubscribeOptions {
    * or reconnecting are not kept for it. The in-process bus ignores it: its queues live in the process anyway.
    */
   exclusive?: boolean;
+  /**
+   * The consuming service's tracer: its `process <type>` span is recorded with it (instead of the bus's,
+   * which in the embedded mode is the whole process's), and the handler runs with it as the service tracer,
+   * so the handler's domain and SQL spans are the service's, in the producer's trace.
+   */
+  tracer?: Tracer;
 }
 
 /** A live consumer; `close()` stops new deliveries and resolves once its in-flight handlers finished. */

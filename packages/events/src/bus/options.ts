@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import { isValidTopicPattern } from "../topic/index.ts";
 import type { SubscribeOptions } from "./bus.ts";
 
@@ -12,6 +13,7 @@ export interface ResolvedSubscribeOptions {
   retryDelaysMs: readonly number[];
   maxAttempts: number;
   prefetch: number;
+  tracer?: Tracer | undefined;
 }
 
 /** Applies defaults; throws a `TypeError` naming the option when a value is unusable. */
@@ -33,7 +35,7 @@ export function resolveSubscribeOptions(opts: SubscribeOptions = {}): ResolvedSu
   if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65_535) {
     throw new TypeError(`prefetch: ${prefetch} is not an integer in 1..65535`);
   }
-  return { retryDelaysMs: [...retryDelaysMs], maxAttempts, prefetch };
+  return { retryDelaysMs: [...retryDelaysMs], maxAttempts, prefetch, tracer: opts.tracer };
 }
 
 /** Delay before the retry that follows delivery `attempt` (1-based); beyond the list the last one repeats. */

@@ -83,6 +83,23 @@ describe("in-process bus", () => {
     await bus.close();
   });
 
+  it("counts what its consumers have not settled, over the queues someone consumes", async () => {
+    const { bus } = setup();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await bus.subscribe("slow", ["payment.*"], async () => gate, { prefetch: 2 });
+    const orphan = await bus.subscribe("gone", ["payment.*"], async () => {});
+    await orphan.close();
+    for (let i = 0; i < 5; i++) await bus.publish(sampleEvent("payment.created"));
+    // Two in flight and three waiting on "slow"; "gone" holds five that nobody will take, not counted.
+    await waitFor(() => bus.pending() === 5, { description: "five unsettled" });
+    release();
+    await waitFor(() => bus.pending() === 0, { description: "all settled" });
+    await bus.close();
+  });
+
   it("replays dead letters with a fresh attempt count", async () => {
     const { bus } = setup();
     let healthy = false;

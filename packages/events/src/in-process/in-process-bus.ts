@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer, trace } from "@opentelemetry/api";
+import { context, ROOT_CONTEXT, SpanKind, type Tracer, trace } from "@opentelemetry/api";
 import { type EventEnvelope, InvalidEventError, parseEvent } from "@payments/contracts";
-import { extractContext } from "@payments/service-kit";
+import { extractContext, recordSpanError, withServiceTracer } from "@payments/service-kit";
 import type { Registry } from "prom-client";
 import type {
   DeadLetter,
@@ -27,12 +27,17 @@ export interface InProcessBus extends EventBus {
   idle(): Promise<void>;
   /** Enqueues raw bytes as a broker would receive them from a foreign producer, without validation. */
   publishRaw(routingKey: string, body: string): Promise<void>;
+  /**
+   * Messages waiting for or being handled by a consumer, over every queue that has one (a queue nobody
+   * consumes would hold its messages for ever and is not counted). The outbox relay paces itself on it.
+   */
+  pending(): number;
 }
 
 /** Dependencies of {@link createInProcessBus}. */
 export interface InProcessBusOptions {
   logger: LoggerLike;
-  /** Where the bus counters go (default: prom-client's global registry). */
+  /** Where the bus counters go (default: a private one). */
   registry?: Registry;
   /** Tracer for `process <type>` spans (default: the global provider's). */
   tracer?: Tracer;
@@ -89,6 +94,14 @@ class InProcessEventBus implements InProcessBus {
 
   async publishRaw(routingKey: string, body: string): Promise<void> {
     await this.enqueue(routingKey, body);
+  }
+
+  pending(): number {
+    let count = 0;
+    for (const queue of this.queues.values()) {
+      if (queue.consumers.some((c) => c.active)) count += queue.ready.length + queue.inFlight;
+    }
+    return count;
   }
 
   private async enqueue(routingKey: string, body: string): Promise<void> {
@@ -185,7 +198,9 @@ class InProcessEventBus implements InProcessBus {
     // Like the RabbitMQ consumer: the handler runs in a `process <type>` span continuing the producer's
     // trace, so what it publishes (through the outbox) carries the originating request's trace id.
     const parent = event.traceparent ? extractContext({ traceparent: event.traceparent }) : ROOT_CONTEXT;
-    const span = this.tracer.startSpan(
+    // The subscriber's tracer when it gave one (its service's), else the bus's (the process's).
+    const tracer = consumer.options.tracer ?? this.tracer;
+    const span = tracer.startSpan(
       `process ${event.type}`,
       {
         kind: SpanKind.CONSUMER,
@@ -198,12 +213,12 @@ class InProcessEventBus implements InProcessBus {
       parent,
     );
     try {
-      await context.with(trace.setSpan(parent, span), () =>
+      await context.with(withServiceTracer(tracer, trace.setSpan(parent, span)), () =>
         consumer.handler(event, { queue: queue.name, attempt, redelivered: attempt > 1 }),
       );
       this.metrics.consumed(queue.name, event.type, "ack");
     } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+      recordSpanError(span, error);
       const reason = errorMessage(error);
       if (attempt >= consumer.options.maxAttempts) {
         this.deadLetter(queue, message, event, reason);

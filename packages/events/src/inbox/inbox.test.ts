@@ -1,12 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "bun:test";
-import { realServer, type TestDatabase } from "@payments/testing";
+import { beforeEach, expect, it } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import { sampleEvent } from "../contract/harness.ts";
 import { inbox } from "../outbox/tables.ts";
-import { applied, type FixtureHandle, freshPostgres, openFixtureDatabase } from "../outbox/test-support.ts";
+import {
+  applied,
+  describeOnFixtureDatabases,
+  type FixtureHandle,
+  openFixtureDatabase,
+} from "../outbox/test-support.ts";
 import { applyOnce, pruneInbox } from "./inbox.ts";
-
-const postgresUrl = realServer("postgres");
 
 async function appliedIds(handle: FixtureHandle): Promise<string[]> {
   return (await handle.db.select().from(applied)).map((r) => r.eventId);
@@ -77,55 +79,32 @@ function inboxSuite(getHandle: () => FixtureHandle): void {
   });
 }
 
-describe("inbox: PGlite (memory://)", () => {
-  let handle: FixtureHandle | undefined;
-  beforeAll(async () => {
-    handle = await openFixtureDatabase();
-  }, 60_000);
-  afterAll(() => handle?.close());
-  inboxSuite(() => {
-    if (!handle) throw new Error("database not open");
-    return handle;
-  });
-});
+describeOnFixtureDatabases("inbox", (run) => {
+  inboxSuite(run.handle);
 
-describe.if(Boolean(postgresUrl))("inbox: real Postgres", () => {
-  let database: TestDatabase | undefined;
-  let handle: FixtureHandle | undefined;
-  beforeAll(async () => {
-    if (!postgresUrl) return;
-    database = await freshPostgres(postgresUrl, "inbox");
-    handle = await openFixtureDatabase(database.url);
-  }, 60_000);
-  afterAll(async () => {
-    await handle?.close();
-    await database?.drop();
-  });
-  inboxSuite(() => {
-    if (!handle) throw new Error("database not open");
-    return handle;
-  });
-
-  it("two concurrent deliveries of one event from separate pools: exactly one applies", async () => {
-    if (!handle || !database) throw new Error("database not open");
-    const other = await openFixtureDatabase(database.url);
-    try {
-      const event = sampleEvent("payment.succeeded");
-      const entered = Promise.withResolvers<void>();
-      // The first transaction holds its inbox row uncommitted while the second tries to claim it.
-      const first = applyOnce(handle.db, "admin", event, async (tx) => {
-        await tx.insert(applied).values({ eventId: event.id });
-        entered.resolve();
-        await Bun.sleep(100);
-      });
-      await entered.promise;
-      const second = applyOnce(other.db, "admin", event, async (tx) => {
-        await tx.insert(applied).values({ eventId: event.id });
-      });
-      expect((await Promise.all([first, second])).sort()).toEqual(["applied", "duplicate"]);
-      expect(await appliedIds(handle)).toEqual([event.id]);
-    } finally {
-      await other.close();
-    }
-  });
+  it.if(run.adapter === "postgres")(
+    "two concurrent deliveries of one event from separate pools: exactly one applies",
+    async () => {
+      const handle = run.handle();
+      const other = await openFixtureDatabase(run.url());
+      try {
+        const event = sampleEvent("payment.succeeded");
+        const entered = Promise.withResolvers<void>();
+        // The first transaction holds its inbox row uncommitted while the second tries to claim it.
+        const first = applyOnce(handle.db, "admin", event, async (tx) => {
+          await tx.insert(applied).values({ eventId: event.id });
+          entered.resolve();
+          await Bun.sleep(100);
+        });
+        await entered.promise;
+        const second = applyOnce(other.db, "admin", event, async (tx) => {
+          await tx.insert(applied).values({ eventId: event.id });
+        });
+        expect((await Promise.all([first, second])).sort()).toEqual(["applied", "duplicate"]);
+        expect(await appliedIds(handle)).toEqual([event.id]);
+      } finally {
+        await other.close();
+      }
+    },
+  );
 });

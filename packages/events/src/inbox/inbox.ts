@@ -1,3 +1,4 @@
+import { trace } from "@opentelemetry/api";
 import type { EventEnvelope } from "@payments/contracts";
 import type { Database } from "@payments/db";
 import { lte } from "drizzle-orm";
@@ -18,7 +19,7 @@ export async function applyOnce<TSchema extends Record<string, unknown>>(
   event: Pick<EventEnvelope, "id" | "type">,
   apply: (tx: Database<TSchema>) => Promise<void>,
 ): Promise<InboxOutcome> {
-  return db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx): Promise<InboxOutcome> => {
     const claimed = await tx
       .insert(inbox)
       .values({ consumer, eventId: event.id, type: event.type })
@@ -28,6 +29,9 @@ export async function applyOnce<TSchema extends Record<string, unknown>>(
     await apply(tx);
     return "applied";
   });
+  // On the consumer's span: a redelivery that did nothing is told apart from one that applied.
+  trace.getActiveSpan()?.setAttribute("inbox.outcome", outcome);
+  return outcome;
 }
 
 /**

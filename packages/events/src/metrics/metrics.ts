@@ -1,5 +1,5 @@
 import { isEventType } from "@payments/contracts";
-import { Counter, type Registry, register } from "prom-client";
+import { Counter, Registry } from "prom-client";
 
 /** Outcome label of `events_consumed_total`. */
 export type ConsumeOutcome = "ack" | "retry" | "dead_letter";
@@ -33,8 +33,8 @@ export function typeLabel(routingKey: string): string {
   return isEventType(routingKey) ? routingKey : "unknown";
 }
 
-/** Creates (or reuses) the bus counters on `registry` (default: prom-client's global registry). */
-export function createBusMetrics(registry: Registry = register): BusMetrics {
+/** Creates (or reuses) the bus counters on `registry` (default: a private one, never prom-client's global registry). */
+export function createBusMetrics(registry: Registry = new Registry()): BusMetrics {
   const published = counter(registry, "events_published_total", "Events accepted by the event bus", ["type"]);
   const consumed = counter(registry, "events_consumed_total", "Event deliveries by queue and outcome", [
     "queue",

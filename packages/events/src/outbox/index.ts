@@ -6,3 +6,4 @@ export {
   startOutboxRelay,
 } from "./outbox.ts";
 export { inbox, outbox } from "./tables.ts";
+export { type Emit, type EventsTarget, withEvents } from "./with-events.ts";

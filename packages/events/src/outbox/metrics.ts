@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry, register } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
 
 /** Series of the outbox relay, labelled by service (several services share one process in embedded mode). */
 export interface OutboxMetrics {
@@ -19,8 +19,8 @@ function gauge(registry: Registry, name: string, help: string): Gauge<"service">
   return new Gauge({ name, help, labelNames: ["service"], registers: [registry] });
 }
 
-/** Creates (or reuses) the outbox series on `registry` (default: prom-client's global registry). */
-export function createOutboxMetrics(registry: Registry = register): OutboxMetrics {
+/** Creates (or reuses) the outbox series on `registry` (default: a private one, never prom-client's global registry). */
+export function createOutboxMetrics(registry: Registry = new Registry()): OutboxMetrics {
   const published = counter(registry, "outbox_published_total", "Outbox rows published and confirmed");
   const failures = counter(
     registry,

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "bun:test";
+import { beforeEach, expect, it } from "bun:test";
 import { InvalidEventError } from "@payments/contracts";
-import { realServer, type TestDatabase } from "@payments/testing";
 import { asc, sql } from "drizzle-orm";
 import { Registry } from "prom-client";
 import { sampleEvent } from "../contract/harness.ts";
@@ -8,15 +7,13 @@ import { waitFor } from "../contract/wait.ts";
 import { enqueueEvents, type OutboxRelayOptions, startOutboxRelay } from "./outbox.ts";
 import { outbox } from "./tables.ts";
 import {
+  describeOnFixtureDatabases,
   type FixtureHandle,
   type FixtureSchema,
-  freshPostgres,
   openFixtureDatabase,
   quietLogger,
   RecordingPublisher,
 } from "./test-support.ts";
-
-const postgresUrl = realServer("postgres");
 
 function relayOptions(
   handle: FixtureHandle,
@@ -170,77 +167,55 @@ function outboxSuite(getHandle: () => FixtureHandle): void {
   });
 }
 
-describe("outbox: PGlite (memory://)", () => {
-  let handle: FixtureHandle | undefined;
-  beforeAll(async () => {
-    handle = await openFixtureDatabase();
-  }, 60_000);
-  afterAll(() => handle?.close());
-  outboxSuite(() => {
-    if (!handle) throw new Error("database not open");
-    return handle;
-  });
-});
+describeOnFixtureDatabases("outbox", (run) => {
+  outboxSuite(run.handle);
 
-describe.if(Boolean(postgresUrl))("outbox: real Postgres", () => {
-  let database: TestDatabase | undefined;
-  let handle: FixtureHandle | undefined;
-  beforeAll(async () => {
-    if (!postgresUrl) return;
-    database = await freshPostgres(postgresUrl, "outbox");
-    handle = await openFixtureDatabase(database.url);
-  }, 60_000);
-  afterAll(async () => {
-    await handle?.close();
-    await database?.drop();
-  });
-  outboxSuite(() => {
-    if (!handle) throw new Error("database not open");
-    return handle;
-  });
-
-  it("two relays in separate pools over 500 rows publish each event exactly once, in order", async () => {
-    if (!handle || !database) throw new Error("database not open");
-    await handle.db.delete(outbox);
-    const events = Array.from({ length: 500 }, () => sampleEvent("payment.created"));
-    for (let i = 0; i < events.length; i += 50) {
-      await handle.db.transaction((tx) => enqueueEvents(tx, events.slice(i, i + 50)));
-    }
-    const other = await openFixtureDatabase(database.url);
-    const bus = new RecordingPublisher();
-    const registryA = new Registry();
-    const registryB = new Registry();
-    const a = startOutboxRelay(
-      relayOptions(handle, bus, { batchSize: 40, pollIntervalMs: 5, registry: registryA }),
-    );
-    const b = startOutboxRelay(
-      relayOptions(other, bus, { batchSize: 40, pollIntervalMs: 5, registry: registryB }),
-    );
-    try {
-      await waitFor(
-        async () => {
-          const [pending] =
-            (await handle?.db
-              .select({ n: sql<number>`count(*)::int` })
-              .from(outbox)
-              .where(sql`published_at IS NULL`)) ?? [];
-          return pending?.n === 0;
-        },
-        { intervalMs: 20, timeoutMs: 30_000, description: "all 500 rows published" },
+  it.if(run.adapter === "postgres")(
+    "two relays in separate pools over 500 rows publish each event exactly once, in order",
+    async () => {
+      const handle = run.handle();
+      await handle.db.delete(outbox);
+      const events = Array.from({ length: 500 }, () => sampleEvent("payment.created"));
+      for (let i = 0; i < events.length; i += 50) {
+        await handle.db.transaction((tx) => enqueueEvents(tx, events.slice(i, i + 50)));
+      }
+      const other = await openFixtureDatabase(run.url());
+      const bus = new RecordingPublisher();
+      const registryA = new Registry();
+      const registryB = new Registry();
+      const a = startOutboxRelay(
+        relayOptions(handle, bus, { batchSize: 40, pollIntervalMs: 5, registry: registryA }),
       );
-    } finally {
-      await a.stop();
-      await b.stop();
-      await other.close();
-    }
-    expect(bus.published).toHaveLength(500);
-    expect(new Set(bus.ids()).size).toBe(500);
-    expect(bus.ids()).toEqual(events.map((e) => e.id));
-    // What each relay says it published adds up to the total: no row counted by both.
-    const count = async (registry: Registry) =>
-      (await registry.getSingleMetricAsString("outbox_published_total")).match(
-        /service="test"} (\d+)/,
-      )?.[1] ?? "0";
-    expect(Number(await count(registryA)) + Number(await count(registryB))).toBe(500);
-  }, 60_000);
+      const b = startOutboxRelay(
+        relayOptions(other, bus, { batchSize: 40, pollIntervalMs: 5, registry: registryB }),
+      );
+      try {
+        await waitFor(
+          async () => {
+            const [pending] =
+              (await handle.db
+                .select({ n: sql<number>`count(*)::int` })
+                .from(outbox)
+                .where(sql`published_at IS NULL`)) ?? [];
+            return pending?.n === 0;
+          },
+          { intervalMs: 20, timeoutMs: 30_000, description: "all 500 rows published" },
+        );
+      } finally {
+        await a.stop();
+        await b.stop();
+        await other.close();
+      }
+      expect(bus.published).toHaveLength(500);
+      expect(new Set(bus.ids()).size).toBe(500);
+      expect(bus.ids()).toEqual(events.map((e) => e.id));
+      // What each relay says it published adds up to the total: no row counted by both.
+      const count = async (registry: Registry) =>
+        (await registry.getSingleMetricAsString("outbox_published_total")).match(
+          /service="test"} (\d+)/,
+        )?.[1] ?? "0";
+      expect(Number(await count(registryA)) + Number(await count(registryB))).toBe(500);
+    },
+    60_000,
+  );
 });

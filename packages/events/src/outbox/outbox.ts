@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import { type EventEnvelope, InvalidEventError, parseEvent } from "@payments/contracts";
 import type { Database } from "@payments/db";
 import { and, asc, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
@@ -5,10 +6,18 @@ import type { Registry } from "prom-client";
 import type { LoggerLike } from "../bus/index.ts";
 import { createOutboxMetrics } from "./metrics.ts";
 import { outbox } from "./tables.ts";
+import { inRelayBatch } from "./tracing.ts";
 
 /** Anything that can publish an event durably: the in-process bus and the RabbitMQ bus both are. */
 export interface EventPublisher {
   publish(event: EventEnvelope): Promise<void>;
+  /**
+   * Messages the bus holds that its consumers have not settled yet, when the bus is in this process (the
+   * embedded default). The relay waits for it to fall before publishing more, so a backlog drains at the
+   * consumers' pace instead of piling up in memory. A broker (RabbitMQ) has no such count here: its
+   * publisher confirms pace the relay.
+   */
+  pending?(): number;
 }
 
 /**
@@ -33,10 +42,12 @@ export interface OutboxRelayOptions<TSchema extends Record<string, unknown> = Re
   db: Database<TSchema>;
   bus: EventPublisher;
   logger: LoggerLike;
-  /** Where the relay's metrics go (default: prom-client's global registry). */
+  /** Where the relay's metrics go (default: a private one). */
   registry?: Registry;
   /** Service name, a metric label. */
   service: string;
+  /** The service's tracer, for an `outbox.relay_batch` span per pass that publishes something. */
+  tracer?: Tracer | undefined;
   /**
    * Rows claimed per transaction; their publishes are pipelined by the bus's confirm window. Default 1,000
    * (the bus's default window): per-pass costs (lock, SELECT, UPDATE, commit) are amortised over more rows —
@@ -50,6 +61,24 @@ export interface OutboxRelayOptions<TSchema extends Record<string, unknown> = Re
   retryMaxMs?: number;
   /** Published rows older than this are deleted. Default 7 days. */
   retentionMs?: number;
+  /**
+   * The relay's first pass waits for this: the process's readiness. A service starting on a full outbox
+   * (after `bun run seed:payments`) answers health checks first and drains after, instead of spending its
+   * start-up on the backlog. Default: start at once.
+   */
+  startAfter?: PromiseLike<unknown>;
+  /**
+   * With a bus that counts what it holds ({@link EventPublisher.pending}), the next pass waits until at most
+   * this many messages are unsettled. Default: `batchSize`, so at most about two batches are in memory.
+   */
+  maxUnsettled?: number;
+  /** How often to look at the bus's count while waiting. Default 20 ms. */
+  unsettledPollMs?: number;
+  /**
+   * Pause after a full batch before the next pass of a backlog. Default 0. On the embedded PGlite every
+   * statement runs on the process's one thread: a pause lets requests and health probes in between.
+   */
+  backlogPauseMs?: number;
 }
 
 /** A running relay. */
@@ -96,6 +125,9 @@ export function startOutboxRelay<TSchema extends Record<string, unknown>>(
   const retryBaseMs = opts.retryBaseMs ?? 500;
   const retryMaxMs = opts.retryMaxMs ?? 30_000;
   const retentionMs = opts.retentionMs ?? 7 * 24 * 3600_000;
+  const maxUnsettled = opts.maxUnsettled ?? batchSize;
+  const unsettledPollMs = opts.unsettledPollMs ?? 20;
+  const backlogPauseMs = opts.backlogPauseMs ?? 0;
   const metrics = createOutboxMetrics(opts.registry);
   const { db, bus, logger, service } = opts;
 
@@ -105,6 +137,7 @@ export function startOutboxRelay<TSchema extends Record<string, unknown>>(
   let lastCleanup = 0;
 
   async function pass(): Promise<PassResult> {
+    const startTime = Date.now();
     return db.transaction(async (tx) => {
       const [lock] = await tx.select({ locked: sql<boolean>`${RELAY_LOCK}` }).from(sql`(select 1) as one`);
       if (!lock?.locked) return { published: 0, failed: false, busy: true };
@@ -125,60 +158,81 @@ export function startOutboxRelay<TSchema extends Record<string, unknown>>(
       const firstWaiting = rows.findIndex((row) => !row.due);
       const due = firstWaiting === -1 ? rows : rows.slice(0, firstWaiting);
       if (due.length === 0) return { published: 0, failed: false, busy: false };
-
-      // Every publish starts before any is awaited: the bus pipelines them in call (= seq) order.
-      const results = await Promise.allSettled(due.map((row) => bus.publish(row.envelope)));
-      const confirmed: number[] = [];
-      const failed: number[] = [];
-      const discarded: number[] = [];
-      let firstError: unknown;
-      results.forEach((result, i) => {
-        const row = due[i];
-        if (!row) return;
-        if (result.status === "fulfilled") confirmed.push(row.seq);
-        else if (result.reason instanceof InvalidEventError) discarded.push(row.seq);
-        else {
-          failed.push(row.seq);
-          firstError ??= result.reason;
-        }
-      });
-
-      if (confirmed.length > 0) {
-        await tx.update(outbox).set({ publishedAt: sql`now()` }).where(inArray(outbox.seq, confirmed));
-        metrics.published(service, confirmed.length);
-        const oldest = due[0];
-        if (oldest) metrics.lag(service, (Date.now() - oldest.createdAt.getTime()) / 1000);
-      }
-      if (discarded.length > 0) {
-        // Valid when enqueued, rejected now (its schema version was retired): it can never be published, and
-        // holding it would stop the outbox. Settled with the reason, loudly.
-        await tx
-          .update(outbox)
-          .set({ publishedAt: sql`now()`, lastError: "discarded: no longer a valid event" })
-          .where(inArray(outbox.seq, discarded));
-        logger.error({ service, seqs: discarded }, "outbox: discarded events that are no longer valid");
-      }
-      if (failed.length > 0) {
-        const attempts = (due.find((row) => row.seq === failed[0])?.attempts ?? 0) + 1;
-        const base = Math.min(retryBaseMs * 2 ** (attempts - 1), retryMaxMs);
-        const delayMs = Math.round(base * (0.8 + Math.random() * 0.4));
-        const message = describe(firstError);
-        await tx
-          .update(outbox)
-          .set({
-            attempts: sql`${outbox.attempts} + 1`,
-            lastError: message.slice(0, 500),
-            nextAttemptAt: sql`now() + make_interval(secs => ${delayMs / 1000})`,
-          })
-          .where(inArray(outbox.seq, failed));
-        metrics.failed(service);
-        logger.warn(
-          { service, err: message, pending: failed.length, attempts, retry_in_ms: delayMs },
-          "outbox publish failed",
-        );
-      }
-      return { published: confirmed.length, failed: failed.length > 0, busy: false };
+      const batch = { tracer: opts.tracer, service, startTime };
+      return inRelayBatch(
+        batch,
+        due.map((row) => row.envelope),
+        () => publishBatch(tx, due),
+      );
     });
+  }
+
+  /** Publishes the claimed rows and settles them in the pass's transaction (see {@link startOutboxRelay}). */
+  async function publishBatch(
+    tx: Database<TSchema>,
+    due: readonly { seq: number; envelope: EventEnvelope; attempts: number; createdAt: Date }[],
+  ): Promise<PassResult> {
+    // Every publish starts before any is awaited: the bus pipelines them in call (= seq) order.
+    const results = await Promise.allSettled(due.map((row) => bus.publish(row.envelope)));
+    const confirmed: number[] = [];
+    const failed: number[] = [];
+    const discarded: number[] = [];
+    let firstError: unknown;
+    results.forEach((result, i) => {
+      const row = due[i];
+      if (!row) return;
+      if (result.status === "fulfilled") confirmed.push(row.seq);
+      else if (result.reason instanceof InvalidEventError) discarded.push(row.seq);
+      else {
+        failed.push(row.seq);
+        firstError ??= result.reason;
+      }
+    });
+
+    if (confirmed.length > 0) {
+      await tx.update(outbox).set({ publishedAt: sql`now()` }).where(inArray(outbox.seq, confirmed));
+      metrics.published(service, confirmed.length);
+      const oldest = due[0];
+      if (oldest) metrics.lag(service, (Date.now() - oldest.createdAt.getTime()) / 1000);
+    }
+    if (discarded.length > 0) {
+      // Valid when enqueued, rejected now (its schema version was retired): it can never be published, and
+      // holding it would stop the outbox. Settled with the reason, loudly.
+      await tx
+        .update(outbox)
+        .set({ publishedAt: sql`now()`, lastError: "discarded: no longer a valid event" })
+        .where(inArray(outbox.seq, discarded));
+      logger.error({ service, seqs: discarded }, "outbox: discarded events that are no longer valid");
+    }
+    if (failed.length > 0) {
+      const attempts = (due.find((row) => row.seq === failed[0])?.attempts ?? 0) + 1;
+      const base = Math.min(retryBaseMs * 2 ** (attempts - 1), retryMaxMs);
+      const delayMs = Math.round(base * (0.8 + Math.random() * 0.4));
+      const message = describe(firstError);
+      await tx
+        .update(outbox)
+        .set({
+          attempts: sql`${outbox.attempts} + 1`,
+          lastError: message.slice(0, 500),
+          nextAttemptAt: sql`now() + make_interval(secs => ${delayMs / 1000})`,
+        })
+        .where(inArray(outbox.seq, failed));
+      metrics.failed(service);
+      logger.warn(
+        { service, err: message, pending: failed.length, attempts, retry_in_ms: delayMs },
+        "outbox publish failed",
+      );
+    }
+    return { published: confirmed.length, failed: failed.length > 0, busy: false };
+  }
+
+  /** Waits while the in-process bus holds more than `maxUnsettled` messages its consumers have not settled. */
+  async function settleBacklog(): Promise<void> {
+    const pending = bus.pending?.bind(bus);
+    if (!pending) return;
+    while (!stopped && pending() > maxUnsettled) {
+      await new Promise((resolve) => setTimeout(resolve, unsettledPollMs));
+    }
   }
 
   async function drain(): Promise<number> {
@@ -186,12 +240,15 @@ export function startOutboxRelay<TSchema extends Record<string, unknown>>(
     do {
       again = false;
       while (!stopped) {
+        await settleBacklog();
+        if (stopped) break;
         const result = await pass().catch((error: unknown): PassResult => {
           logger.error({ service, err: describe(error) }, "outbox relay pass failed");
           return { published: 0, failed: true, busy: false };
         });
         total += result.published;
         if (result.failed || result.busy || result.published < batchSize) break;
+        if (backlogPauseMs > 0) await new Promise((resolve) => setTimeout(resolve, backlogPauseMs));
       }
     } while (again && !stopped);
     await cleanup();
@@ -207,7 +264,13 @@ export function startOutboxRelay<TSchema extends Record<string, unknown>>(
       .catch((error: unknown) => logger.warn({ service, err: describe(error) }, "outbox cleanup failed"));
   }
 
+  let started = opts.startAfter === undefined;
+
   function run(): Promise<number> {
+    if (!started) {
+      // Not ready yet: the first pass after readiness finds whatever was asked for meanwhile.
+      return Promise.resolve(0);
+    }
     if (running) {
       again = true;
       return running;
@@ -218,14 +281,26 @@ export function startOutboxRelay<TSchema extends Record<string, unknown>>(
     return running;
   }
 
-  const timer = setInterval(() => void run(), pollIntervalMs);
-  void run();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  function begin(): void {
+    if (stopped) return;
+    started = true;
+    timer = setInterval(() => void run(), pollIntervalMs);
+    void run();
+  }
+  const ready = opts.startAfter
+    ? Promise.resolve(opts.startAfter).then(begin, (error: unknown) => {
+        // A failed start-up leaves nothing to relay for; say why instead of an unhandled rejection.
+        logger.warn({ service, err: describe(error) }, "outbox relay not started: start-up failed");
+      })
+    : Promise.resolve(begin());
 
   return {
     wake() {
       if (!stopped) void run();
     },
     async flush() {
+      await ready;
       let total = 0;
       // A pass may have started before the caller's commit; run until one finds nothing new.
       for (;;) {
@@ -236,7 +311,7 @@ export function startOutboxRelay<TSchema extends Record<string, unknown>>(
     },
     async stop() {
       stopped = true;
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       await running;
     },
   };

@@ -1,6 +1,7 @@
+import { afterAll, beforeAll, describe } from "bun:test";
 import type { EventEnvelope } from "@payments/contracts";
 import { type DatabaseHandle, openDatabase } from "@payments/db";
-import { createTestDatabase, type TestDatabase } from "@payments/testing";
+import { createTestDatabase, realServer, type TestDatabase } from "@payments/testing";
 import { sql } from "drizzle-orm";
 import { pgTable, text } from "drizzle-orm/pg-core";
 import { pino } from "pino";
@@ -37,6 +38,49 @@ export async function openFixtureDatabase(url?: string, poolSize = 4): Promise<F
 /** A fresh Postgres database on the server at `adminUrl`, migrated; `drop()` removes it. */
 export async function freshPostgres(adminUrl: string, prefix = "events"): Promise<TestDatabase> {
   return createTestDatabase(adminUrl, prefix);
+}
+
+/** One run of a suite declared by {@link describeOnFixtureDatabases}. */
+export interface FixtureRun {
+  adapter: "pglite" | "postgres";
+  /** The open fixture database (throws before the suite's `beforeAll`). */
+  handle(): FixtureHandle;
+  /** The Postgres database's URL, for a second pool; undefined on PGlite. */
+  url(): string | undefined;
+}
+
+/**
+ * Declares `suite` twice: on PGlite in memory, and on a fresh Postgres database when a server is configured
+ * (both adapters must behave the same). Tests only Postgres can run check `run.adapter`.
+ */
+export function describeOnFixtureDatabases(label: string, suite: (run: FixtureRun) => void): void {
+  const postgresUrl = realServer("postgres");
+  const adapters = [
+    { adapter: "pglite", title: "PGlite (memory://)", server: undefined },
+    { adapter: "postgres", title: "real Postgres", server: postgresUrl },
+  ] as const;
+  for (const { adapter, title, server } of adapters) {
+    describe.if(adapter === "pglite" || Boolean(server))(`${label}: ${title}`, () => {
+      let database: TestDatabase | undefined;
+      let handle: FixtureHandle | undefined;
+      beforeAll(async () => {
+        if (server) database = await freshPostgres(server, label.replace(/\W+/g, "").toLowerCase());
+        handle = await openFixtureDatabase(database?.url);
+      }, 60_000);
+      afterAll(async () => {
+        await handle?.close();
+        await database?.drop();
+      });
+      suite({
+        adapter,
+        handle() {
+          if (!handle) throw new Error("database not open");
+          return handle;
+        },
+        url: () => database?.url,
+      });
+    });
+  }
 }
 
 /** Records what it was asked to publish; fails while `failing` says so. Resolves a tick later, like a broker. */

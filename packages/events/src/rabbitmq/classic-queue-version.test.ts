@@ -75,7 +75,7 @@ describe.if(Boolean(scripts))("classic queue version on a private broker", () =>
     const broker = need();
     const topology = platformTopology();
     const durableClassic = topology.queues.filter((q) => q.kind === "dead-letter").map((q) => q.name);
-    expect(durableClassic).toEqual(["payments.dlq", "admin.dlq", "profile.dlq"]);
+    expect(durableClassic).toEqual(["payments.dlq", "ledger.dlq", "admin.dlq", "profile.dlq"]);
     // What a broker looks like after the previous release: the same declarations, no policy, a dead letter.
     const model = await connectAmqp(broker.url);
     try {

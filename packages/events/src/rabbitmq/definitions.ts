@@ -23,6 +23,13 @@ export const PLATFORM_SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
     retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
     exclusive: false,
   },
+  {
+    // The payments service's ledger module (docs/adr/0031): its own queue and inbox consumer.
+    queue: "ledger",
+    patterns: ["payment.succeeded", "refund.succeeded"],
+    retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
+    exclusive: false,
+  },
   { queue: "admin", patterns: ["#"], retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, exclusive: false },
   {
     queue: "profile",

@@ -1,5 +1,6 @@
 import { context, SpanStatusCode, type Tracer } from "@opentelemetry/api";
 import { type EventEnvelope, parseEvent } from "@payments/contracts";
+import { recordSpanError, withServiceTracer } from "@payments/service-kit";
 import type { ConsumeMessage } from "amqplib";
 import type { EventHandler, LoggerLike, ResolvedSubscribeOptions } from "../bus/index.ts";
 import { retryDelayFor } from "../bus/index.ts";
@@ -69,11 +70,14 @@ export class DeliveryHandler {
       const event = parsed.event;
       try {
         const redelivered = msg.fields.redelivered || attempt > 1;
-        await context.with(active, () => this.opts.handler(event, { queue, attempt, redelivered }));
+        // The handler's spans are recorded by the same tracer as this one (the subscriber's, when it gave one).
+        await context.with(withServiceTracer(tracer, active), () =>
+          this.opts.handler(event, { queue, attempt, redelivered }),
+        );
       } catch (error) {
         const reason = errorMessage(error);
-        span.recordException(error instanceof Error ? error : reason);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: reason });
+        // A database error by its SQLSTATE only: its message can quote a statement's parameters.
+        recordSpanError(span, error);
         if (attempt >= options.maxAttempts) {
           return await this.deadLetter(acks, msg, event, routingKey, attempt, "max_attempts", reason);
         }

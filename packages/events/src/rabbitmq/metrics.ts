@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry, register } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
 import { type BusMetrics, createBusMetrics } from "../metrics/index.ts";
 
 /** RabbitMQ-specific series, on top of the counters every bus shares ({@link BusMetrics}). */
@@ -36,7 +36,10 @@ function gauge(registry: Registry, name: string, help: string): Gauge {
  * Creates (or reuses, when a second bus shares the registry) the bus metrics. `unconfirmed` is read at
  * scrape time so the gauge never lags; with several buses on one registry it reports their sum.
  */
-export function createRabbitMetrics(registry: Registry = register, unconfirmed: () => number): RabbitMetrics {
+export function createRabbitMetrics(
+  registry: Registry = new Registry(),
+  unconfirmed: () => number,
+): RabbitMetrics {
   const shared = createBusMetrics(registry);
   const poison = counter(
     registry,

@@ -7,7 +7,7 @@ export interface RabbitBusOptions {
   /** `amqp://user:pass@host:5672/vhost` (`RABBITMQ_URL`). */
   url: string;
   logger: LoggerLike;
-  /** Where the bus metrics go (default: prom-client's global registry). */
+  /** Where the bus metrics go (default: a private one). */
   registry?: Registry;
   /** Topic exchange to publish to and bind from (default `events`); its dead-letter exchange is `<exchange>.dlx`. */
   exchange?: string;

@@ -226,7 +226,7 @@ class RabbitEventBus implements RabbitBus {
       publisher: this.publisher,
       logger: this.logger,
       metrics: this.metrics,
-      tracer: this.tracer,
+      tracer: options.tracer ?? this.tracer,
       onBroken: (broken, why) => this.repair(broken, why),
     });
     this.consumers.add(consumer);

@@ -112,19 +112,20 @@ describe("infra/rabbitmq/definitions.json", () => {
     expect(committed).toEqual(JSON.parse(JSON.stringify(toDefinitions(platformTopology()))));
   });
 
-  it("covers payments, admin and profile with their bindings, and no per-instance queue", () => {
+  it("covers payments, its ledger, admin and profile with their bindings, and no per-instance queue", () => {
     const definitions = toDefinitions(platformTopology());
     const work = definitions.queues.filter((q) => !q.name.includes(".")).map((q) => q.name);
     expect(work).toEqual(PLATFORM_SUBSCRIPTIONS.map((s) => s.queue));
-    expect(work).toEqual(["payments", "admin", "profile"]);
+    expect(work).toEqual(["payments", "ledger", "admin", "profile"]);
     const bound = (queue: string) =>
       definitions.bindings
         .filter((b) => b.destination === queue && b.source === "events")
         .map((b) => b.routing_key);
     expect(bound("payments")).toEqual(["user.*", "payment.created"]);
+    expect(bound("ledger")).toEqual(["payment.succeeded", "refund.succeeded"]);
     expect(bound("admin")).toEqual(["#"]);
     expect(bound("profile")).toEqual(["user.registered", "user.updated", "user.deactivated"]);
-    expect(definitions.queues).toHaveLength(3 * 5);
+    expect(definitions.queues).toHaveLength(4 * 5);
   });
 
   it("puts exactly the durable classic queues on storage version 2 through a policy", () => {
@@ -139,7 +140,7 @@ describe("infra/rabbitmq/definitions.json", () => {
     const covered = platformTopology()
       .queues.filter((q) => matches.test(q.name))
       .map((q) => q.name);
-    expect(covered).toEqual(["payments.dlq", "admin.dlq", "profile.dlq"]);
+    expect(covered).toEqual(["payments.dlq", "ledger.dlq", "admin.dlq", "profile.dlq"]);
     expect(matches.test("paymentsXdlq")).toBe(false);
     expect(classicQueueVersionPolicy({ exchanges: [], queues: [], bindings: [] })).toBeUndefined();
   });

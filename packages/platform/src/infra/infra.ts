@@ -24,8 +24,26 @@ export interface SharedInfra {
   readonly tracer: Tracer;
   /** A cache namespaced for one service, on Redis when REDIS_URL is set, in memory otherwise. */
   cacheFor(service: string, registry: Registry): Cache;
+  /** Postgres settings of the embedded databases over their defaults (`EMBEDDED_DB_SETTINGS`), if any. */
+  readonly embeddedDatabaseSettings?: Readonly<Record<string, string>>;
   /** Human-readable list of which adapters are embedded and which are real, for the start banner. */
   describe(): string[];
+  /**
+   * Settles once the process serves: at once, unless created with `deferReady`, then when
+   * {@link SharedInfra.markReady} is called. Outbox relays start after it (a backlog is drained by a
+   * process that already answers health checks, not during its start-up).
+   */
+  readonly ready: Promise<void>;
+  /** Every service of the process is listening (the runner calls it after the last start). */
+  markReady(): void;
+}
+
+/** Options of {@link createSharedInfra}. */
+export interface SharedInfraOptions {
+  /** `service.name` of the shared adapters' spans: the service in the real mode, "platform" embedded. */
+  processName?: string;
+  /** {@link SharedInfra.ready} waits for `markReady()` instead of settling at once (the runners). */
+  deferReady?: boolean;
 }
 
 /** Builds the shared infrastructure and registers its closers with `shutdown`. */
@@ -33,12 +51,24 @@ export async function createSharedInfra(
   env: InfraEnv,
   logger: Logger,
   shutdown: Shutdown,
-  /** `service.name` of the shared adapters' spans: the service in the real mode, "platform" embedded. */
-  processName = "platform",
+  /** `service.name` of the shared adapters' spans (a string, for older callers), or the options. */
+  options: string | SharedInfraOptions = {},
 ): Promise<SharedInfra> {
+  const { processName = "platform", deferReady = false } =
+    typeof options === "string" ? { processName: options } : options;
+  let markReady = () => {};
+  const ready = deferReady
+    ? new Promise<void>((resolve) => {
+        markReady = resolve;
+      })
+    : Promise.resolve();
   const registry = new Registry();
   // Added before the bus, so it is closed after it (closers run in reverse) and flushes its last spans.
-  const tracing = initTracing({ service: processName, otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const tracing = initTracing({
+    service: processName,
+    otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    sampleRatio: env.OTEL_TRACES_SAMPLER_ARG,
+  });
   shutdown.add("shared tracing", () => tracing.shutdown());
   const bus = await createBus(env, logger, registry, tracing.tracer);
   shutdown.add("event bus", () => bus.close());
@@ -58,6 +88,9 @@ export async function createSharedInfra(
       caches.push(cache);
       return cache;
     },
+    ready,
+    markReady: () => markReady(),
+    ...(env.EMBEDDED_DB_SETTINGS ? { embeddedDatabaseSettings: env.EMBEDDED_DB_SETTINGS } : {}),
     describe() {
       return [
         `event bus: ${bus.kind === "in-process" ? "in-process (embedded default)" : "RabbitMQ"}`,

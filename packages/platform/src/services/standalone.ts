@@ -14,8 +14,13 @@ export async function runStandalone(
   const logger = createLogger({ service: service.name });
   const shutdown = createShutdown(logger);
   shutdown.listen();
-  const infra = await createSharedInfra(env, logger, shutdown, service.name);
+  const infra = await createSharedInfra(env, logger, shutdown, {
+    processName: service.name,
+    deferReady: true,
+  });
   const running = await service.start(infra, upstreams);
+  // Listening: its outbox relay may start now (a backlog never delays the start: docs/operations.md, "Starting on a full outbox").
+  infra.markReady();
   logger.info({ url: running.url, adapters: infra.describe() }, `${service.name} listening`);
   return running;
 }

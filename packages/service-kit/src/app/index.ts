@@ -6,3 +6,5 @@ export {
   type ServiceApp,
   type ServiceAppOptions,
 } from "./app.ts";
+export { createAllowLookup, createNotFoundHandler, type RoutedApp } from "./not-found.ts";
+export { type ObserveRequestsOptions, observeRequests } from "./observe.ts";

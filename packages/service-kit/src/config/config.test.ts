@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { z } from "zod";
+import { DEFAULT_RELEASE } from "../sentry/release.ts";
 import { commonEnv, tryParseConfig } from "./config.ts";
 
 const schema = commonEnv.extend({
@@ -11,7 +12,18 @@ const schema = commonEnv.extend({
 describe("tryParseConfig", () => {
   test("applies the common defaults", () => {
     const result = tryParseConfig(commonEnv, {});
-    expect(result).toEqual({ ok: true, value: { LOG_LEVEL: "info", NODE_ENV: "development" } });
+    expect(result).toEqual({
+      ok: true,
+      value: { LOG_LEVEL: "info", NODE_ENV: "development", SENTRY_RELEASE: DEFAULT_RELEASE },
+    });
+  });
+
+  test("takes a release Sentry accepts, and refuses one with a slash", () => {
+    const ok = tryParseConfig(commonEnv, { SENTRY_RELEASE: "payments-platform@4f2a9c1" });
+    expect(ok.ok && ok.value.SENTRY_RELEASE).toBe("payments-platform@4f2a9c1");
+    const bad = tryParseConfig(commonEnv, { SENTRY_RELEASE: "feature/x" });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.message).toContain("SENTRY_RELEASE");
   });
 
   test("parses a complete environment", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_RELEASE } from "../sentry/release.ts";
 
 /**
  * Variables every service reads. Services extend it with their own:
@@ -8,7 +9,22 @@ export const commonEnv = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /**
+   * Share of the traces that start in this service to record, 0–1; requests that bring a `traceparent`
+   * follow their caller's decision (parent-based, ADR 0026). Unset: every trace (development, tests);
+   * production sets 0.1 (infra/k8s/base/config.yaml).
+   */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
   SENTRY_DSN: z.url().optional(),
+  /**
+   * The release every Sentry event names (backend and frontend: build the frontends with the same
+   * `VITE_RELEASE`; their source maps are uploaded under it). Sentry's rules: no slash, newline or tab.
+   */
+  SENTRY_RELEASE: z
+    .string()
+    .max(200)
+    .regex(/^[^/\\\n\t]+$/, "no slash, backslash, newline or tab")
+    .default(DEFAULT_RELEASE),
 });
 
 /** The parsed {@link commonEnv}. */

@@ -1,8 +1,9 @@
+import { errorBodySchema as contractErrorBody } from "@payments/contracts/http";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
-import { z } from "zod";
+import type { z } from "zod";
 import { currentRequestId } from "../logging/logging.ts";
 import { type KitEnv, markUnmatched } from "../request/request.ts";
 
@@ -18,26 +19,8 @@ export type ErrorType =
   | "unavailable"
   | "internal";
 
-/** Schema of the uniform error body, used in OpenAPI documents and by clients. */
-export const errorBodySchema = z.object({
-  error: z.object({
-    type: z.enum([
-      "invalid_request",
-      "authentication",
-      "permission",
-      "not_found",
-      "conflict",
-      "idempotency",
-      "rate_limited",
-      "unavailable",
-      "internal",
-    ]),
-    code: z.string(),
-    message: z.string(),
-    param: z.string().optional(),
-    request_id: z.string(),
-  }),
-});
+/** Schema of the uniform error body: the contract's, used in OpenAPI documents and by clients. */
+export const errorBodySchema = contractErrorBody;
 
 /** The uniform error body `{"error":{type, code, message, param?, request_id}}`. */
 export type ErrorBody = z.infer<typeof errorBodySchema>;
@@ -182,8 +165,12 @@ export function createErrorHandler(opts: ErrorHandlerOptions): ErrorHandler<KitE
   };
 }
 
-/** The app's `notFound`: uniform 404, and marks the request so metrics file it under one label. */
+/**
+ * Uniform 404 for a path no route serves, and marks the request so metrics file it under one label. The
+ * message never echoes the path: behind the gateway it is internal (the `/api/<service>` prefix is gone).
+ * Apps use `createNotFoundHandler(app)`, which answers 405 + `Allow` for a known path and calls this otherwise.
+ */
 export const notFoundHandler: NotFoundHandler<KitEnv> = (c) => {
   markUnmatched(c);
-  return errorResponse(c, notFound(`No route for ${c.req.method} ${c.req.path}.`, "route_not_found"));
+  return errorResponse(c, notFound("No such resource.", "route_not_found"));
 };

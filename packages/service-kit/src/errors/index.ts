@@ -16,3 +16,4 @@ export {
   unauthenticated,
   unavailable,
 } from "./errors.ts";
+export { methodNotAllowed, unknownQueryParameter, unsupportedMediaType } from "./protocol.ts";

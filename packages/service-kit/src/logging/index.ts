@@ -7,4 +7,4 @@ export {
   type RequestScope,
   runWithRequestId,
 } from "./logging.ts";
-export { accessLogger, logRequests } from "./request-log.ts";
+export { type AccessLine, accessLevel, accessLogger, writeAccessLine } from "./request-log.ts";

@@ -1,6 +1,5 @@
-import type { MiddlewareHandler } from "hono";
 import type { Logger } from "pino";
-import { type KitEnv, routeTemplate } from "../request/request.ts";
+import { correlationJson, kitLineTarget } from "./logging.ts";
 
 // Probes and scrapes hit these every few seconds; at info they would drown the lines people read.
 const QUIET_PATHS = new Set(["/health/live", "/health/ready", "/metrics"]);
@@ -21,27 +20,79 @@ export function accessLogger(logger: Logger): Logger {
   return access;
 }
 
+/** The fields of one access line. */
+export interface AccessLine {
+  method: string;
+  route: string;
+  path: string;
+  status: number;
+  duration_ms: number;
+}
+
 /**
- * One log line per request with method, route template, path, status and duration. Written inside the
- * request's span and request scope, so it carries `trace_id`, `span_id` and `request_id`. 5xx at error,
- * operator endpoints at debug, everything else at info.
+ * Writes the request line of `logger` at `level`: for a logger made by createLogger, byte for byte what
+ * pino writes for `accessLogger(logger)[level](line, "request")`, assembled in one template (ADR 0026) —
+ * pino's generic path (a JSON.stringify per key and value, the mixin merge, a diagnostics channel) measured
+ * as a fifth of a "hello" request. Any other logger goes through pino as before.
  */
-export function logRequests(): MiddlewareHandler<KitEnv> {
-  return async (c, next) => {
-    const started = performance.now();
-    try {
-      await next();
-    } finally {
-      const status = c.res.status;
-      const line = {
-        method: c.req.method,
-        route: routeTemplate(c),
-        path: c.req.path,
-        status,
-        duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
-      };
-      const level = status >= 500 ? "error" : QUIET_PATHS.has(c.req.path) ? "debug" : "info";
-      accessLogger(c.var.logger)[level](line, "request");
-    }
-  };
+export function writeAccessLine(
+  logger: Logger,
+  level: "debug" | "info" | "error",
+  line: AccessLine,
+  /** The ids as `correlationJson()` writes them, when the caller knows them; else read from the active context. */
+  correlation?: string,
+): void {
+  if (!logger.isLevelEnabled(level)) return;
+  const target = kitLineTarget(logger);
+  if (!target) {
+    accessLogger(logger)[level](line, "request");
+    return;
+  }
+  const duration = Number.isFinite(line.duration_ms) ? line.duration_ms : null;
+  target.stream.write(
+    `{"level":"${level}","time":"${isoNow()}"${target.bindings}${correlation ?? correlationJson()},` +
+      `"method":${jsonString(line.method)},"route":${routeJson(line.route)},` +
+      `"path":${jsonString(line.path)},"status":${line.status},"duration_ms":${duration},"msg":"request"}\n`,
+  );
+}
+
+// Printable ASCII but `"` and `\`: what JSON.stringify writes as it is, between quotes.
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** `JSON.stringify(text)`, without its call for the common text that needs no escaping. */
+function jsonString(text: string): string {
+  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
+}
+
+// Route templates come from the app's code: a few dozen per service, each quoted once.
+const routeJsonCache = new Map<string, string>();
+
+function routeJson(route: string): string {
+  let json = routeJsonCache.get(route);
+  if (json === undefined) {
+    json = JSON.stringify(route);
+    if (routeJsonCache.size < 1_000) routeJsonCache.set(route, json);
+  }
+  return json;
+}
+
+let isoMs = 0;
+let iso = "";
+
+/** `new Date().toISOString()`, made once per millisecond: under load many lines share one. */
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== isoMs) {
+    isoMs = now;
+    iso = new Date(now).toISOString();
+  }
+  return iso;
+}
+
+/**
+ * The level of a request's line: 5xx at error, operator endpoints (probes, scrapes) at debug, everything
+ * else at info.
+ */
+export function accessLevel(status: number, path: string): "debug" | "info" | "error" {
+  return status >= 500 ? "error" : QUIET_PATHS.has(path) ? "debug" : "info";
 }

@@ -7,6 +7,7 @@ import { createLogCapture } from "../logging/capture.ts";
 import { createLogger } from "../logging/logging.ts";
 import { type ExpositionFamily, parseExposition } from "./exposition.ts";
 import { Registry } from "./metrics.ts";
+import { createQueryMetrics, MAX_STATEMENT_LABELS, OTHER_STATEMENT } from "./queries.ts";
 
 function setup(service = "payments", registry?: Registry) {
   const logger = createLogger({ service, destination: createLogCapture().destination });
@@ -77,6 +78,24 @@ describe("/metrics", () => {
     for (const f of families) for (const s of f.samples) expect(Number.isNaN(s.value)).toBe(false);
   });
 
+  test("requests counted between scrapes add up, and agree with the histogram's count (ADR 0026)", async () => {
+    const { app } = setup();
+    const counts = async () => {
+      const families = await scrape(app);
+      const total = family(families, "http_requests_total").samples.find(
+        (s) => s.labels.route === "/items/:id",
+      );
+      const count = family(families, "http_request_duration_seconds").samples.find(
+        (s) => s.name === "http_request_duration_seconds_count" && s.labels.route === "/items/:id",
+      );
+      return [total?.value, count?.value];
+    };
+    for (let i = 0; i < 3; i++) await app.request(`/items/${i}`);
+    expect(await counts()).toEqual([3, 3]);
+    for (let i = 0; i < 2; i++) await app.request(`/items/${i}`);
+    expect(await counts()).toEqual([5, 5]);
+  });
+
   test("each service has its own registry (embedded mode), never the global one", async () => {
     const a = setup("auth");
     const b = setup("profile");
@@ -100,6 +119,53 @@ describe("/metrics", () => {
       value: 3,
       labels: { service: "payments" },
     });
+  });
+});
+
+describe("http_requests_in_flight", () => {
+  test("counts requests accepted and not yet answered", async () => {
+    const { app } = setup("payments");
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    app.get("/slow", async (c) => {
+      await held;
+      return c.json({});
+    });
+    const inFlight = async () =>
+      family(await scrape(app), "http_requests_in_flight").samples[0]?.value ?? Number.NaN;
+    // The scrape itself is one of them.
+    expect(await inFlight()).toBe(1);
+    const slow = [app.request("/slow"), app.request("/slow")];
+    await Bun.sleep(5);
+    expect(await inFlight()).toBe(3);
+    release();
+    await Promise.all(slow);
+    expect(await inFlight()).toBe(1);
+    expect(family(await scrape(app), "http_requests_in_flight").type).toBe("gauge");
+  });
+});
+
+describe("db_query_duration_seconds", () => {
+  test("one histogram per registry, labelled by statement, bounded", async () => {
+    const registry = new Registry();
+    const a = createQueryMetrics(registry);
+    const b = createQueryMetrics(registry);
+    a.observe("SELECT payments", 0.002);
+    b.observe("SELECT payments", 0.004);
+    for (let i = 0; i < MAX_STATEMENT_LABELS + 5; i++) a.observe(`SELECT t${i}`, 0.001);
+    const [histogram] = parseExposition(await registry.metrics()).filter(
+      (f) => f.name === "db_query_duration_seconds",
+    );
+    const counts = new Map(
+      (histogram?.samples ?? [])
+        .filter((s) => s.name === "db_query_duration_seconds_count")
+        .map((s) => [s.labels.statement, s.value]),
+    );
+    expect(counts.get("SELECT payments")).toBe(2);
+    expect(counts.size).toBe(MAX_STATEMENT_LABELS + 1);
+    expect(counts.get(OTHER_STATEMENT)).toBe(6);
   });
 });
 

@@ -1,7 +1,6 @@
-import { prometheus } from "@hono/prometheus";
-import type { Context, Handler, MiddlewareHandler } from "hono";
+import type { Handler } from "hono";
 import { collectDefaultMetrics, Registry } from "prom-client";
-import { routeTemplate } from "../request/request.ts";
+import { httpMetrics } from "./http.ts";
 
 export { Registry } from "prom-client";
 
@@ -32,16 +31,19 @@ export interface MetricsOptions {
 /** What {@link createMetrics} returns. */
 export interface Metrics {
   registry: Registry;
-  /** Counts and times every request under its route template. */
-  middleware: MiddlewareHandler;
+  /** A request was accepted (`http_requests_in_flight` up). */
+  started(): void;
+  /** A request was answered: in-flight down, counted and timed under its route template. */
+  finished(method: string, status: number, route: string, seconds: number): void;
   /** Serves the registry in the Prometheus text format. */
   handler: Handler;
 }
 
 /**
  * RED metrics (`http_requests_total`, `http_request_duration_seconds`) by method, status and route
- * template, plus the default process metrics, in a per-service registry with a `service` default label:
- * in the embedded mode several services share one process, and each must expose only its own series.
+ * template, `http_requests_in_flight` (saturation: requests accepted and not yet answered), plus the
+ * default process metrics, in a per-service registry with a `service` default label: in the embedded mode
+ * several services share one process, and each must expose only its own series.
  */
 export function createMetrics(opts: MetricsOptions): Metrics {
   const registry = opts.registry ?? new Registry();
@@ -50,19 +52,11 @@ export function createMetrics(opts: MetricsOptions): Metrics {
     collectDefaultMetrics({ register: registry });
     for (const name of DROPPED_DEFAULT_METRICS) registry.removeSingleMetric(name);
   }
-  // The route label overrides the library's own (`c.req.routePath`), which would be "/*" for unmatched
-  // requests that a middleware answered, and the path of whichever middleware ran last.
-  const route = (c: Context): string => routeTemplate(c);
-  const { registerMetrics } = prometheus({
-    registry,
-    metricOptions: {
-      requestsTotal: { customLabels: { route } },
-      requestDuration: { customLabels: { route } },
-    },
-  });
+  const http = httpMetrics(registry);
   return {
     registry,
-    middleware: registerMetrics,
+    started: http.started,
+    finished: http.finished,
     handler: async (c) => {
       c.header("Content-Type", registry.contentType);
       return c.body(await registry.metrics());

@@ -1,8 +1,1 @@
-export {
-  describeRoute,
-  errorJsonSchema,
-  KIT_PATHS,
-  type OpenApiInfo,
-  openApiRoute,
-  resolver,
-} from "./openapi.ts";
+export { KIT_PATHS, openApiRoute, routeCoverage } from "./openapi.ts";

@@ -40,7 +40,9 @@ export function requestId(logger: Logger): MiddlewareHandler<KitEnv> {
     c.set("logger", logger);
     c.set("traceparent", undefined);
     await runWithRequestId(id, next);
-    c.header(REQUEST_ID_HEADER, id);
+    // On the response's own headers: `c.header()` after the response exists copies the whole Response
+    // (hono keeps finalized responses immutable), which measured as 6 % of a "hello" request.
+    c.res.headers.set(REQUEST_ID_HEADER, id);
   };
 }
 
@@ -50,7 +52,11 @@ const unmatchedRequests = new WeakSet<Context>();
 /** Called by the not-found handler: from then on {@link routeTemplate} reports {@link UNMATCHED_ROUTE}. */
 export function markUnmatched(c: Context): void {
   unmatchedRequests.add(c);
+  routes.delete(c);
 }
+
+// The template once known: the span, the log line and the metrics all ask for it when the request ends.
+const routes = new WeakMap<Context, string>();
 
 // The kit's own `app.use("*")` middleware: they match every request and so say nothing about its route.
 const kitHandlers = new WeakSet<object>();
@@ -67,13 +73,26 @@ export function kitMiddleware<H extends MiddlewareHandler>(handler: H): H {
  * still counts under its route); requests no route matched all get {@link UNMATCHED_ROUTE}.
  */
 export function routeTemplate(c: Context): string {
-  const routes = matchedRoutes(c).filter((route) => !kitHandlers.has(route.handler));
-  // `use()`/`all()` routes are registered with method ALL; endpoints (get/post/…) carry their method.
-  for (let i = routes.length - 1; i >= 0; i--) {
-    const route = routes[i];
-    if (route && route.method !== "ALL") return route.path;
+  let route = routes.get(c);
+  if (route === undefined) {
+    route = findRouteTemplate(c);
+    routes.set(c, route);
+  }
+  return route;
+}
+
+function findRouteTemplate(c: Context): string {
+  const matched = matchedRoutes(c);
+  // `use()`/`all()` routes are registered with method ALL; endpoints (get/post/…) carry their method. The
+  // kit's own middleware are skipped; one pass from the end, no filtered copy (this runs per request).
+  let lastAll: string | undefined;
+  for (let i = matched.length - 1; i >= 0; i--) {
+    const route = matched[i];
+    if (!route || kitHandlers.has(route.handler)) continue;
+    if (route.method !== "ALL") return route.path;
+    lastAll ??= route.path;
   }
   if (unmatchedRequests.has(c)) return UNMATCHED_ROUTE;
   // Only ALL routes matched: the last one is the endpoint, e.g. a proxy's `app.all("/api/x/*")`.
-  return routes.at(-1)?.path ?? UNMATCHED_ROUTE;
+  return lastAll ?? UNMATCHED_ROUTE;
 }

@@ -1,3 +1,4 @@
+export { DEFAULT_RELEASE } from "./release.ts";
 export { FILTERED, isSecretKey, scrub } from "./scrub.ts";
 export {
   captureRequestError,

@@ -1,10 +1,12 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { startSentryReceiver } from "@payments/testing";
 import * as Sentry from "@sentry/bun";
 import { createServiceApp } from "../app/app.ts";
 import { badRequest } from "../errors/errors.ts";
 import { createLogCapture } from "../logging/capture.ts";
 import { createLogger } from "../logging/logging.ts";
 import { createShutdown, serve } from "../shutdown/shutdown.ts";
+import { acceptAnyQuery } from "../validation/query-policy.ts";
 import { FILTERED, scrub } from "./scrub.ts";
 import { flushSentry, initSentry, isSentryEnabled } from "./sentry.ts";
 
@@ -87,21 +89,13 @@ describe("scrub", () => {
 });
 
 describe("Sentry reporting (local envelope receiver, no network)", () => {
-  const envelopes: string[] = [];
-  const receiver = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    async fetch(request) {
-      envelopes.push(await request.text());
-      return Response.json({ id: "0" });
-    },
-  });
+  const receiver = startSentryReceiver();
   const logger = createLogger({ service: "payments", destination: createLogCapture().destination });
   const shutdown = createShutdown(logger);
   afterAll(async () => {
     await shutdown.run();
     await Sentry.close(2000);
-    await receiver.stop(true);
+    await receiver.stop();
   });
 
   test("stays off without a DSN", () => {
@@ -122,13 +116,15 @@ describe("Sentry reporting (local envelope receiver, no network)", () => {
 
   test("a 5xx is reported with its request, and no secret reaches the receiver", async () => {
     initSentry({
-      dsn: `http://public@127.0.0.1:${receiver.port}/1`,
+      dsn: receiver.dsn,
       service: "payments",
       environment: "test",
+      release: "payments-platform@abc123",
     });
     expect(isSentryEnabled()).toBe(true);
     const { app } = createServiceApp({ service: "payments", logger });
-    app.post("/payments", async (c) => {
+    // Takes any query, so a secret in one reaches the error path and its scrubbing is what is tested.
+    app.post("/payments", acceptAnyQuery(), async (c) => {
       await c.req.json();
       throw new Error("card processor exploded");
     });
@@ -150,6 +146,8 @@ describe("Sentry reporting (local envelope receiver, no network)", () => {
         cookie: secrets.cookie,
         "content-type": "application/json",
         "x-request-id": "req-sentry-1",
+        // What the browser's API client sends: the frontend's Sentry event names this trace id too.
+        traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
       },
       body: JSON.stringify({
         amount: 1999,
@@ -163,7 +161,7 @@ describe("Sentry reporting (local envelope receiver, no network)", () => {
     expect(invalid.status).toBe(400);
     expect(await flushSentry(5000)).toBe(true);
 
-    const received = envelopes.join("\n");
+    const received = receiver.envelopes.map((envelope) => envelope.raw).join("\n");
     for (const secret of [
       "AUTHSECRET1",
       "COOKIESECRET2",
@@ -173,16 +171,18 @@ describe("Sentry reporting (local envelope receiver, no network)", () => {
     ]) {
       expect(received).not.toContain(secret);
     }
-    const events = envelopes
-      .flatMap((envelope) => envelope.split("\n"))
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line) as Sentry.ErrorEvent)
-      .filter((item) => item.exception !== undefined);
+    const events = receiver.events();
     expect(events).toHaveLength(1);
     const [event] = events;
     expect(event?.exception?.values?.[0]?.value).toBe("card processor exploded");
+    // Release and environment on every event: the frontends name the same release (VITE_RELEASE).
     expect(event?.environment).toBe("test");
-    expect(event?.tags).toMatchObject({ service: "payments", request_id: "req-sentry-1" });
+    expect(event?.release).toBe("payments-platform@abc123");
+    expect(event?.tags).toMatchObject({
+      service: "payments",
+      request_id: "req-sentry-1",
+      trace_id: "0af7651916cd43dd8448eb211c80319c",
+    });
     expect(event?.request?.method).toBe("POST");
     expect(event?.request?.headers?.authorization).toBe(FILTERED);
     expect(event?.request?.headers?.cookie).toBe(FILTERED);

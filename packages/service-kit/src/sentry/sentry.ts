@@ -1,6 +1,7 @@
 import { isSpanContextValid, trace } from "@opentelemetry/api";
 import type * as SentrySdk from "@sentry/bun";
 import type { Context } from "hono";
+import { DEFAULT_RELEASE } from "./release.ts";
 import { scrub } from "./scrub.ts";
 
 /** Options of {@link initSentry}. */
@@ -9,8 +10,8 @@ export interface SentryOptions {
   dsn?: string;
   service: string;
   environment: string;
-  /** Release name, e.g. the service version or commit. */
-  release?: string;
+  /** Release name (`SENTRY_RELEASE`, e.g. the commit); default {@link DEFAULT_RELEASE}: never without one. */
+  release?: string | undefined;
 }
 
 /**
@@ -37,7 +38,7 @@ export function initSentry(opts: SentryOptions): void {
       Sentry.init({
         dsn,
         environment: opts.environment,
-        ...(opts.release ? { release: opts.release } : {}),
+        release: opts.release ?? DEFAULT_RELEASE,
         // No tracesSampleRate: tracing stays with the kit's OpenTelemetry pipeline; Sentry gets errors only.
         // Nor Sentry's own trace headers on every outgoing fetch (they would reach payment processors too).
         tracePropagationTargets: [],

@@ -1,4 +1,13 @@
-export { traceRequests } from "./middleware.ts";
+export { endServerSpan, startServerSpan } from "./middleware.ts";
+export {
+  type InSpanOptions,
+  inSpan,
+  recordSpanError,
+  recordSpanException,
+  serviceTracer,
+  sqlStateOf,
+  withServiceTracer,
+} from "./spans.ts";
 export {
   type Context,
   currentTraceparent,
@@ -6,8 +15,10 @@ export {
   initTracing,
   injectTraceparent,
   registerTracingGlobals,
+  samplerFor,
   type Tracer,
   type Tracing,
   type TracingOptions,
   tracedFetch,
+  traceparentOf,
 } from "./tracing.ts";

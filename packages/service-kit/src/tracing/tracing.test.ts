@@ -16,9 +16,9 @@ const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PARENT_SPAN_ID = "00f067aa0ba902b7";
 const TRACEPARENT = `00-${TRACE_ID}-${PARENT_SPAN_ID}-01`;
 
-function setup(service = "payments") {
+function setup(service = "payments", sampleRatio?: number) {
   const exporter = new InMemorySpanExporter();
-  const tracing = initTracing({ service, exporter });
+  const tracing = initTracing({ service, exporter, sampleRatio });
   const capture = createLogCapture();
   const logger = createLogger({ service, destination: capture.destination });
   const kit = createServiceApp({ service, logger, tracer: tracing.tracer });
@@ -100,6 +100,45 @@ describe("server spans", () => {
     await b.app.request("/b");
     expect((await a.finishedSpans()).map((s) => s.resource.attributes["service.name"])).toEqual(["auth"]);
     expect((await b.finishedSpans()).map((s) => s.resource.attributes["service.name"])).toEqual(["profile"]);
+  });
+});
+
+describe("sampling (ADR 0026)", () => {
+  test("an unsampled new trace records no span, yet its ids reach the log line, the handler and the callee", async () => {
+    const { app, capture, finishedSpans } = setup("payments", 0);
+    let seenInHandler: string | undefined;
+    app.get("/x", (c) => {
+      seenInHandler = c.var.traceparent;
+      return c.text("ok");
+    });
+    expect((await app.request("/x")).status).toBe(200);
+    expect(await finishedSpans()).toHaveLength(0);
+    const line = capture.lines.find((l) => l.msg === "request");
+    expect(line?.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    // Flag 00: the services it calls and the events it publishes record nothing either, so no trace is partial.
+    expect(seenInHandler).toBe(`00-${line?.trace_id}-${line?.span_id}-00`);
+  });
+
+  test("parent-based: a caller's sampled traceparent is recorded at ratio 0, an unsampled one not at ratio 1", async () => {
+    const never = setup("payments", 0);
+    never.app.get("/x", (c) => c.text("ok"));
+    await never.app.request("/x", { headers: { traceparent: TRACEPARENT } });
+    expect((await never.finishedSpans()).map((span) => span.spanContext().traceId)).toEqual([TRACE_ID]);
+
+    const always = setup("payments", 1);
+    always.app.get("/x", (c) => c.text("ok"));
+    await always.app.request("/x", { headers: { traceparent: `00-${TRACE_ID}-${PARENT_SPAN_ID}-00` } });
+    expect(await always.finishedSpans()).toHaveLength(0);
+  });
+
+  test("a ratio records about that share of new traces", async () => {
+    const { app, finishedSpans } = setup("payments", 0.25);
+    app.get("/x", (c) => c.text("ok"));
+    for (let i = 0; i < 400; i++) await app.request("/x");
+    const recorded = (await finishedSpans()).length;
+    // Binomial(400, 0.25): mean 100, standard deviation ~8.7; 50–150 is over five deviations either side.
+    expect(recorded).toBeGreaterThan(50);
+    expect(recorded).toBeLessThan(150);
   });
 });
 

@@ -1,8 +1,10 @@
 import {
   type Context,
   context,
+  isSpanContextValid,
   propagation,
   ROOT_CONTEXT,
+  type Span,
   SpanKind,
   SpanStatusCode,
   type TextMapGetter,
@@ -10,15 +12,18 @@ import {
   type Tracer,
   trace,
 } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
+  AlwaysOnSampler,
   BasicTracerProvider,
   BatchSpanProcessor,
+  ParentBasedSampler,
+  type Sampler,
   type SpanExporter,
   type SpanProcessor,
+  TraceIdRatioBasedSampler,
 } from "@opentelemetry/sdk-trace-base";
 import {
   ATTR_HTTP_REQUEST_METHOD,
@@ -27,7 +32,9 @@ import {
   ATTR_SERVICE_NAME,
   ATTR_URL_FULL,
 } from "@opentelemetry/semantic-conventions";
-import { currentRequestId } from "../logging/logging.ts";
+import { currentRequestId, runInRequestScope, runWithRequestId } from "../logging/logging.ts";
+import { KitContextManager } from "./context-manager.ts";
+import { KitIdGenerator } from "./ids.ts";
 
 export type { Context, Tracer } from "@opentelemetry/api";
 
@@ -39,6 +46,38 @@ export interface TracingOptions {
   otlpEndpoint?: string;
   /** Extra exporter, e.g. an `InMemorySpanExporter` in tests. */
   exporter?: SpanExporter;
+  /**
+   * Share of new traces recorded, 0–1 (`OTEL_TRACES_SAMPLER_ARG`); default 1, every trace. Parent-based
+   * (ADR 0026): a request that arrives with a `traceparent` follows its caller's decision, so a trace is
+   * whole or absent; only traces that start here are drawn by this ratio (by trace id, the same everywhere).
+   */
+  sampleRatio?: number;
+}
+
+/** Parent-based sampling with `ratio` for the traces that start in this service. */
+export function samplerFor(ratio = 1): Sampler {
+  return new ParentBasedSampler({ root: rootSamplerFor(ratio) });
+}
+
+function rootSamplerFor(ratio: number): Sampler {
+  return ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(Math.max(0, ratio));
+}
+
+/**
+ * How a tracer made by {@link initTracing} decides: parent-based, with `root` for traces that start here,
+ * and its id generator. Known to the request middleware, which decides itself and starts an unsampled
+ * request's span without the SDK (ADR 0026).
+ */
+export interface KitSampling {
+  root: Sampler;
+  ids: KitIdGenerator;
+}
+
+const kitSampling = new WeakMap<Tracer, KitSampling>();
+
+/** The sampling of a tracer made by {@link initTracing}; undefined for any other tracer. */
+export function kitSamplingOf(tracer: Tracer): KitSampling | undefined {
+  return kitSampling.get(tracer);
 }
 
 /** What {@link initTracing} returns. */
@@ -52,15 +91,26 @@ export interface Tracing {
 let globalsRegistered = false;
 
 /**
- * Registers the AsyncLocalStorage context manager and the W3C TraceContext propagator as the process-wide
+ * Registers the kit's AsyncLocalStorage context manager (`KitContextManager`) and the W3C TraceContext propagator as the process-wide
  * OpenTelemetry globals, once. Idempotent because in the embedded mode every service of the platform calls
  * it from the same process.
  */
 export function registerTracingGlobals(): void {
   if (globalsRegistered) return;
   globalsRegistered = true;
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  kitManagesContext = context.setGlobalContextManager(new KitContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+}
+
+let kitManagesContext = false;
+
+/**
+ * Runs `fn` in the request's scope: its id for the logs and `active` as the OpenTelemetry context — one scope
+ * when the kit's context manager is the global one, else the id's scope and the other manager's `with`.
+ */
+export function runInRequest<T>(requestId: string, active: Context, fn: () => T): T {
+  if (kitManagesContext) return runInRequestScope(requestId, active, fn);
+  return runWithRequestId(requestId, () => context.with(active, fn));
 }
 
 /**
@@ -76,12 +126,18 @@ export function initTracing(opts: TracingOptions): Tracing {
     const url = `${opts.otlpEndpoint.replace(/\/+$/, "")}/v1/traces`;
     spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url })));
   }
+  const root = rootSamplerFor(opts.sampleRatio ?? 1);
+  const ids = new KitIdGenerator();
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: opts.service }),
+    sampler: new ParentBasedSampler({ root }),
+    idGenerator: ids,
     spanProcessors,
   });
+  const tracer = provider.getTracer(opts.service);
+  kitSampling.set(tracer, { root, ids });
   return {
-    tracer: provider.getTracer(opts.service),
+    tracer,
     provider,
     shutdown: () => provider.shutdown(),
   };
@@ -120,10 +176,14 @@ export function injectTraceparent(
 
 /**
  * Reads a W3C `traceparent` from HTTP or message headers into a context to start a child span in. Starts
- * from the root context, so a message handled inside some other request never inherits that request's trace.
+ * from the root context (or `base`, a root context with values of its own), so a message handled inside
+ * some other request never inherits that request's trace.
  */
-export function extractContext(carrier: Record<string, string | undefined> | Headers): Context {
-  return propagation.extract(ROOT_CONTEXT, carrier, carrierGetter);
+export function extractContext(
+  carrier: Record<string, string | undefined> | Headers,
+  base: Context = ROOT_CONTEXT,
+): Context {
+  return propagation.extract(base, carrier, carrierGetter);
 }
 
 /** The `traceparent` of the active span (what an event envelope records), or undefined without one. */
@@ -131,6 +191,17 @@ export function currentTraceparent(): string | undefined {
   const carrier: Record<string, string> = {};
   injectTraceparent(carrier);
   return carrier.traceparent;
+}
+
+/**
+ * The W3C `traceparent` of `span` (version 00), or undefined for an invalid span context. The same string
+ * the propagator writes, without a carrier object and a context lookup: the request middleware makes one
+ * per request.
+ */
+export function traceparentOf(span: Span): string | undefined {
+  const ctx = span.spanContext();
+  if (!isSpanContextValid(ctx)) return undefined;
+  return `00-${ctx.traceId}-${ctx.spanId}-${(ctx.traceFlags & 0xff).toString(16).padStart(2, "0")}`;
 }
 
 /**

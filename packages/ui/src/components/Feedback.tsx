@@ -43,6 +43,24 @@ export function Spinner({ label = "Loading" }: { label?: string }) {
   );
 }
 
+/**
+ * A lazily loaded chart's place while its code arrives: as tall as the chart will be, so that nothing below
+ * moves when it appears (a layout shift, which Lighthouse counts against the page).
+ */
+export function ChartPlaceholder({
+  height,
+  label = "Loading the chart",
+}: {
+  height: number;
+  label?: string;
+}) {
+  return (
+    <div style={{ minHeight: height, display: "grid", placeItems: "center" }}>
+      <Spinner label={label} />
+    </div>
+  );
+}
+
 /** What to show when a list is empty. */
 export function EmptyState({ children }: { children: ReactNode }) {
   return <div className="ui-empty">{children}</div>;

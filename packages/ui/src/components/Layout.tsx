@@ -1,5 +1,5 @@
 import type { CSSProperties, ReactNode } from "react";
-import { useId } from "react";
+import { useId, useLayoutEffect, useRef, useState } from "react";
 
 type Space = 1 | 2 | 3 | 4 | 6 | 8;
 
@@ -37,9 +37,12 @@ export function Cluster({
   );
 }
 
-/** Responsive grid of equal columns (tiles, charts): one column on a phone. */
-export function Grid({ children }: { children: ReactNode }) {
-  return <div className="ui-grid">{children}</div>;
+/**
+ * Responsive grid of equal columns (tiles, charts): one column on a phone, or two with `compact` (headline
+ * numbers, which are short).
+ */
+export function Grid({ children, compact = false }: { children: ReactNode; compact?: boolean }) {
+  return <div className={compact ? "ui-grid ui-grid--compact" : "ui-grid"}>{children}</div>;
 }
 
 /** A page's `h1`, a short description and its main actions. */
@@ -101,14 +104,61 @@ export function Stat({ label, value }: { label: ReactNode; value: ReactNode }) {
   );
 }
 
-/** A semantic table in a horizontally scrollable frame (wide tables stay usable on a phone). */
-export function Table({ caption, children }: { caption: ReactNode; children: ReactNode }) {
+/**
+ * A horizontally scrollable frame (a wide table on a phone). While its content is wider than it, the frame
+ * is a named, focusable region, so a keyboard can scroll it too (WCAG 2.1.1; axe's
+ * `scrollable-region-focusable`); while everything fits it is a plain box and adds no tab stop.
+ */
+export function ScrollFrame({ labelledBy, children }: { labelledBy?: string; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [scrolls, setScrolls] = useState(false);
+  useLayoutEffect(() => {
+    const frame = ref.current;
+    if (!frame) return;
+    const check = () => setScrolls(frame.scrollWidth > frame.clientWidth + 1);
+    check();
+    if (typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(check);
+    observer.observe(frame);
+    if (frame.firstElementChild) observer.observe(frame.firstElementChild);
+    return () => observer.disconnect();
+  }, []);
   return (
-    <div className="ui-table-wrap">
-      <table className="ui-table">
-        <caption>{caption}</caption>
+    <div
+      ref={ref}
+      className="ui-table-wrap"
+      {...(scrolls ? { tabIndex: 0, role: "region", "aria-labelledby": labelledBy } : {})}
+    >
+      {children}
+    </div>
+  );
+}
+
+/**
+ * A semantic table in a horizontally scrollable frame (wide tables stay usable on a phone). With `stack`,
+ * its rows become cards on a phone instead (cells classed `ui-cell--end` go to the card's right column).
+ * `hideCaption` keeps the caption for assistive technology only (a heading above already says it).
+ */
+export function Table({
+  caption,
+  children,
+  stack = false,
+  hideCaption = false,
+}: {
+  caption: ReactNode;
+  children: ReactNode;
+  stack?: boolean;
+  hideCaption?: boolean;
+}) {
+  const id = useId();
+  return (
+    <ScrollFrame labelledBy={id}>
+      <table className={stack ? "ui-table ui-table--stack" : "ui-table"}>
+        <caption id={id} className={hideCaption ? "ui-visually-hidden" : undefined}>
+          {caption}
+        </caption>
         {children}
       </table>
-    </div>
+    </ScrollFrame>
   );
 }

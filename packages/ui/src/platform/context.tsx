@@ -2,6 +2,7 @@ import type { Platform, Preferences, RealtimeStatus, SessionState } from "@payme
 import { formatMoney } from "@payments/api-client";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useSyncExternalStore } from "react";
+import { dateTimeFormat } from "./intl.ts";
 
 const PlatformContext = createContext<Platform | undefined>(undefined);
 
@@ -58,29 +59,28 @@ export interface Formatters {
   date(iso: string): string;
 }
 
-/** {@link Formatters} for the current preferences (Intl formatters are built once per locale). */
+const DATE_TIME: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" };
+const DATE: Intl.DateTimeFormatOptions = { dateStyle: "medium" };
+
+/**
+ * {@link Formatters} for the current preferences. The Intl formatters behind them are shared by the whole
+ * page (intl.ts) and made on first use: a page that shows no date never builds a date format.
+ */
 export function useFormatters(): Formatters {
-  const { locale, currency } = usePreferences();
+  const { locale, default_currency } = usePreferences();
+  // Never chosen: dollars, as the server's own default.
+  const currency = default_currency ?? "usd";
   return useMemo(() => {
-    let dateTimeFormat: Intl.DateTimeFormat;
-    let dateFormat: Intl.DateTimeFormat;
-    try {
-      dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
-      dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
-    } catch {
-      dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
-      dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
-    }
-    const safe = (format: Intl.DateTimeFormat, iso: string) => {
+    const safe = (options: Intl.DateTimeFormatOptions, iso: string) => {
       const date = new Date(iso);
-      return Number.isNaN(date.getTime()) ? iso : format.format(date);
+      return Number.isNaN(date.getTime()) ? iso : dateTimeFormat(locale, options).format(date);
     };
     return {
       locale,
       currency,
       money: (amount, code) => formatMoney(amount, code, locale),
-      dateTime: (iso) => safe(dateTimeFormat, iso),
-      date: (iso) => safe(dateFormat, iso),
+      dateTime: (iso) => safe(DATE_TIME, iso),
+      date: (iso) => safe(DATE, iso),
     };
   }, [locale, currency]);
 }

@@ -1,4 +1,9 @@
-import { createBrowserPlatform, type Platform, type RemoteAppProps } from "@payments/api-client";
+import {
+  createBrowserPlatform,
+  needsSecondFactor,
+  type Platform,
+  type RemoteAppProps,
+} from "@payments/api-client";
 import { QueryClient } from "@tanstack/react-query";
 import { type ComponentType, Suspense, useCallback, useEffect, useState } from "react";
 import { BrowserRouter, Route, Routes } from "react-router";
@@ -11,8 +16,13 @@ import { ErrorNotice, useFormSchemas, useZodForm } from "./forms.tsx";
 
 function SignIn({ platform, title }: { platform: Platform; title: string }) {
   const submit = useCallback(
-    async (body: { email: string; password: string }) =>
-      platform.session.signIn(await platform.api.auth.login(body)),
+    async (body: { email: string; password: string }) => {
+      const result = await platform.api.auth.login(body);
+      // The development sign-in has no second step; the shell's sign-in page has.
+      if (needsSecondFactor(result))
+        throw new Error("This account uses two-factor sign-in: sign in through the shell instead.");
+      platform.session.signIn(result);
+    },
     [platform],
   );
   const { loginFormSchema } = useFormSchemas();

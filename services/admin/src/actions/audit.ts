@@ -1,23 +1,9 @@
+import type { Id } from "@payments/contracts";
+import type { AuditEntryView } from "@payments/contracts/http";
 import type { AdminCore } from "../core.ts";
 import { type AuditFilter, auditBatch } from "../db/audit-queries.ts";
 import type { AuditRow } from "../db/schema.ts";
 import { csvRow } from "../domain/csv.ts";
-
-/** An audit entry as the API shows it. */
-export interface AuditEntryView {
-  id: string;
-  event_id: string;
-  type: string;
-  version: number;
-  producer: string;
-  subject: string;
-  actor_id: string | null;
-  trace_id: string | null;
-  occurred_at: string;
-  received_at: string;
-  /** The whole envelope as received (data included). */
-  event: AuditRow["envelope"];
-}
 
 /** Row → API shape. */
 export function toAuditView(row: AuditRow): AuditEntryView {
@@ -74,7 +60,7 @@ function csvLine(row: AuditRow): string {
  */
 export function auditCsvStream(core: AdminCore, filter: AuditFilter): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  let after: string | undefined;
+  let after: Id<"aud"> | undefined;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {

@@ -1,9 +1,16 @@
 import { createEvent, type Id } from "@payments/contracts";
+import type { ConfigVersionView, SystemConfigView } from "@payments/contracts/http";
+import { withEvents } from "@payments/events";
 import { conflict } from "@payments/service-kit";
-import { type AdminCore, withEvents } from "../core.ts";
+import type { AdminCore } from "../core.ts";
 import { currentConfigVersion, insertConfigVersion, lockConfig } from "../db/config-queries.ts";
 import type { ConfigVersionRow } from "../db/schema.ts";
-import { changedKeys, DEFAULT_SYSTEM_CONFIG, type SystemConfig } from "../domain/system-config.ts";
+import {
+  changedKeys,
+  DEFAULT_SYSTEM_CONFIG,
+  type SystemConfig,
+  withDefaults,
+} from "../domain/system-config.ts";
 
 /** Subject of `config.updated` events: there is one system configuration. */
 export const CONFIG_SUBJECT = "system_config";
@@ -14,25 +21,14 @@ const CACHE_TAG = "config";
 /** Other admin instances' in-memory caches may serve a replaced version this long. */
 const CACHE_TTL_MS = 30_000;
 
-/** The configuration as the API shows it. */
-export interface ConfigView {
-  version: number;
-  settings: SystemConfig;
-  /** Null for version 0, the built-in defaults. */
-  updated_by: string | null;
-  updated_at: string | null;
-}
-
-/** A stored version as the API shows it. */
-export interface ConfigVersionView extends ConfigView {
-  changed_keys: string[];
-}
+/** The configuration as the API shows it: the contract's shape (`@payments/contracts/http`). */
+export type ConfigView = SystemConfigView;
 
 /** Row → API shape. */
 export function toVersionView(row: ConfigVersionRow): ConfigVersionView {
   return {
     version: row.version,
-    settings: row.settings,
+    settings: withDefaults(row.settings),
     changed_keys: row.changedKeys,
     updated_by: row.updatedBy,
     updated_at: row.updatedAt.toISOString(),
@@ -80,7 +76,10 @@ export async function updateConfig(
         `The configuration changed meanwhile (now version ${currentVersion}); reload and apply your change again.`,
       );
     }
-    const keys = changedKeys(current?.settings ?? DEFAULT_SYSTEM_CONFIG, change.settings);
+    const keys = changedKeys(
+      current ? withDefaults(current.settings) : DEFAULT_SYSTEM_CONFIG,
+      change.settings,
+    );
     if (keys.length === 0) return { ...toView(current), changed: false };
     const row: ConfigVersionRow = {
       version: currentVersion + 1,

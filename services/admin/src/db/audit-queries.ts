@@ -1,3 +1,4 @@
+import type { Id } from "@payments/contracts";
 import type { Database } from "@payments/db";
 import { and, asc, desc, eq, gt, gte, lt, type SQL, sql } from "drizzle-orm";
 import { type AdminSchema, type AuditRow, auditLog } from "./schema.ts";
@@ -21,8 +22,8 @@ export interface AuditFilter {
 /** Cursor page request (ARCHITECTURE §3): newest first; cursors are audit ids. */
 export interface PageRequest {
   limit: number;
-  startingAfter?: string | undefined;
-  endingBefore?: string | undefined;
+  startingAfter?: Id<"aud"> | undefined;
+  endingBefore?: Id<"aud"> | undefined;
 }
 
 /** A page of rows and whether more exist in the direction of travel. */
@@ -67,11 +68,12 @@ export async function listAuditLog(
   page: PageRequest,
 ): Promise<Page<AuditRow>> {
   const backwards = page.endingBefore !== undefined;
-  const cursor = backwards
-    ? gt(auditLog.id, page.endingBefore ?? "")
-    : page.startingAfter !== undefined
-      ? lt(auditLog.id, page.startingAfter)
-      : undefined;
+  const cursor =
+    page.endingBefore !== undefined
+      ? gt(auditLog.id, page.endingBefore)
+      : page.startingAfter !== undefined
+        ? lt(auditLog.id, page.startingAfter)
+        : undefined;
   const rows = await db
     .select()
     .from(auditLog)
@@ -87,7 +89,7 @@ export async function listAuditLog(
 export function auditBatch(
   db: AdminDb,
   filter: AuditFilter,
-  before: string | undefined,
+  before: Id<"aud"> | undefined,
   limit: number,
 ): Promise<AuditRow[]> {
   return db

@@ -1,4 +1,4 @@
-import type { EventEnvelope, PaymentStatus } from "@payments/contracts";
+import type { EventEnvelope, Id, PaymentStatus } from "@payments/contracts";
 import { inbox, outbox } from "@payments/events";
 import { sql } from "drizzle-orm";
 import {
@@ -24,8 +24,8 @@ const money = (name: string) => bigint(name, { mode: "number" });
 export const auditLog = pgTable(
   "audit_log",
   {
-    id: text("id").primaryKey(),
-    eventId: text("event_id").notNull().unique(),
+    id: text("id").$type<Id<"aud">>().primaryKey(),
+    eventId: text("event_id").$type<Id<"evt">>().notNull().unique(),
     type: text("type").notNull(),
     version: integer("version").notNull(),
     producer: text("producer").notNull(),
@@ -54,14 +54,15 @@ export const configVersions = pgTable("config_versions", {
   version: integer("version").primaryKey(),
   settings: jsonb("settings").$type<SystemConfig>().notNull(),
   changedKeys: jsonb("changed_keys").$type<string[]>().notNull(),
-  updatedBy: text("updated_by").notNull(),
+  updatedBy: text("updated_by").$type<Id<"usr">>().notNull(),
   updatedAt: timestamptz("updated_at").notNull(),
 });
 
 /**
  * Event-derived counters in UTC buckets of a minute and of a day, written in the transaction of the audit
- * row. `metric` says what is counted (`payments` by `label` = status, `failures` by code, `events` by type,
- * …); `currency` and `label` are '' when they do not apply, so the primary key needs no nulls.
+ * row. `metric` says what is counted (`payments`: each payment once, in the bucket of its creation, by
+ * `label` = its current status; `payment_failures` by code, `events` by type, …); `currency` and `label`
+ * are '' when they do not apply, so the primary key needs no nulls.
  */
 export const dashboardCounters = pgTable(
   "dashboard_counters",
@@ -94,6 +95,11 @@ export const paymentStates = pgTable("payment_states", {
   /** Progress rank of `status` (pending 0 … refunded 4); with `amount_refunded` it orders states. */
   rank: integer("rank").notNull(),
   updatedAt: timestamptz("updated_at").notNull(),
+  /**
+   * When the payment was created (its `created_at`): the bucket it counts in on the dashboard. Null until a
+   * `payment.*` event arrived (refund events do not carry it).
+   */
+  createdAt: timestamptz("created_at"),
 });
 
 /** How many payments are in each status and currency right now, with their amounts. */

@@ -25,6 +25,8 @@ export function actorOf(event: EventEnvelope): string | null {
       return event.data.changed_by;
     case "user.deactivated":
       return event.data.deactivated_by;
+    case "user.invited":
+      return event.data.invited_by;
     case "session.revoked":
       return SELF_REVOCATIONS.has(event.data.reason) ? event.data.user_id : null;
     case "payment.created":
@@ -34,6 +36,8 @@ export function actorOf(event: EventEnvelope): string | null {
     case "config.updated":
       return event.data.updated_by;
     case "profile.updated":
+    case "user.two_factor_changed":
+    case "api_key.used":
       return event.data.user_id;
     default:
       return null;

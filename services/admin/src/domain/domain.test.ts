@@ -3,7 +3,15 @@ import { createEvent, newId } from "@payments/contracts";
 import { sampleEventData } from "@payments/contracts/testing";
 import { actorOf, auditFactsOf, traceIdOf } from "./audit.ts";
 import { csvCell, csvRow } from "./csv.ts";
-import { bucketsOf, mergePaymentState, type PaymentState, volumeOf } from "./dashboard.ts";
+import {
+  bucketShareOf,
+  bucketsOf,
+  counterIncrementsOf,
+  fillBuckets,
+  mergePaymentState,
+  type PaymentState,
+  volumeOf,
+} from "./dashboard.ts";
 import { changedKeys, DEFAULT_SYSTEM_CONFIG, systemConfigSchema } from "./system-config.ts";
 
 describe("CSV cells", () => {
@@ -91,6 +99,16 @@ describe("audit facts", () => {
     expect(actorOf(revoked("logout"))).toBe(user);
     expect(actorOf(revoked("role_changed"))).toBeNull();
   });
+
+  test("actor: a call made with an API key is its owner's (the key id stays in the entry's data)", () => {
+    const used = createEvent({
+      type: "api_key.used",
+      producer: "gateway",
+      subject: "apk_x",
+      data: sampleEventData("api_key.used"),
+    });
+    expect(actorOf(used)).toBe(used.data.user_id);
+  });
 });
 
 describe("payment state merge", () => {
@@ -106,6 +124,7 @@ describe("payment state merge", () => {
     amountRefunded: 0,
     rank,
     updatedAt: new Date(0),
+    createdAt: new Date(0),
     ...extra,
   });
 
@@ -124,6 +143,65 @@ describe("payment state merge", () => {
       status: "refunded",
       amount: 100,
     });
+  });
+
+  test("a creation time learnt late (refund event first) is filled in, and is news on its own", () => {
+    const fromRefund = state("refunded", 4, { amount: 100, createdAt: null });
+    const created = new Date("2030-01-01T10:00:00Z");
+    expect(mergePaymentState(fromRefund, state("pending", 0, { createdAt: created }))).toMatchObject({
+      status: "refunded",
+      createdAt: created,
+    });
+    expect(mergePaymentState(state("refunded", 4), state("pending", 0))).toBeUndefined();
+  });
+});
+
+describe("payments per bucket", () => {
+  test("a payment's share is its creation bucket, its status now, once; none before its creation is known", () => {
+    const createdAt = new Date("2030-01-01T10:00:30Z");
+    const s = { paymentId: "pay_x", currency: "eur", amount: 250, amountRefunded: 0, updatedAt: createdAt };
+    expect(bucketShareOf({ ...s, status: "succeeded", rank: 2, createdAt }, -1)).toEqual({
+      createdAt,
+      status: "succeeded",
+      currency: "eur",
+      count: -1,
+      amount: -250,
+    });
+    expect(bucketShareOf({ ...s, status: "refunded", rank: 4, createdAt: null }, 1)).toBeUndefined();
+  });
+
+  test("state changes do not count as payments; failures and refunds count when they happened", () => {
+    const failedAt = "2030-01-01T08:00:00.000Z";
+    const failed = createEvent({
+      type: "payment.failed",
+      producer: "payments",
+      subject: "pay_x",
+      data: { ...sampleEventData("payment.failed"), updated_at: failedAt },
+    });
+    const increments = counterIncrementsOf(failed);
+    expect(increments.map((i) => i.metric)).toEqual(["events", "payment_failures"]);
+    expect(increments[1]?.at.toISOString()).toBe(failedAt);
+    expect(increments[0]?.at.toISOString()).toBe(failed.occurred_at);
+  });
+
+  test("fills every bucket of the window, empty ones with 0, and drops counters outside it", () => {
+    const at = (m: number) => new Date(Date.UTC(2030, 0, 1, 10, m));
+    const buckets = fillBuckets(at(0), at(3), 60_000, [
+      { bucketStart: at(1), label: "succeeded", currency: "usd", count: 2, amount: 500 },
+      { bucketStart: at(1), label: "failed", currency: "usd", count: 1, amount: 100 },
+      { bucketStart: at(3), label: "pending", currency: "eur", count: 0, amount: 0 },
+      { bucketStart: at(9), label: "succeeded", currency: "usd", count: 7, amount: 700 },
+    ]);
+    expect(buckets.map((b) => [b.bucket_start, b.payments])).toEqual([
+      ["2030-01-01T10:00:00.000Z", 0],
+      ["2030-01-01T10:01:00.000Z", 3],
+      ["2030-01-01T10:02:00.000Z", 0],
+      ["2030-01-01T10:03:00.000Z", 0],
+    ]);
+    expect(buckets[1]?.by_status).toEqual([
+      { status: "succeeded", currency: "usd", count: 2, amount: 500 },
+      { status: "failed", currency: "usd", count: 1, amount: 100 },
+    ]);
   });
 });
 

@@ -1,5 +1,15 @@
 // The schema lives in @payments/contracts: the payments service and the frontends read the same settings.
+import { DEFAULT_SYSTEM_CONFIG, type SystemConfig } from "@payments/contracts";
+
 export { DEFAULT_SYSTEM_CONFIG, type SystemConfig, systemConfigSchema } from "@payments/contracts";
+
+/**
+ * Stored settings with today's defaults for settings added since they were stored (`security` came with
+ * docs/adr/0018): every top-level setting has a default, so a shallow merge is enough.
+ */
+export function withDefaults(stored: SystemConfig): SystemConfig {
+  return { ...DEFAULT_SYSTEM_CONFIG, ...stored };
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

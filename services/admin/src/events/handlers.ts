@@ -62,14 +62,17 @@ export interface AuditConsumerOptions extends AuditHandlerDeps {
   /** Queue name; default "admin" (tests on a shared broker pass their own). */
   queue?: string;
   subscribe?: SubscribeOptions;
+  /** The service's tracer: deliveries are its `process <type>` spans, with the handler's spans under them. */
+  tracer?: SubscribeOptions["tracer"];
+  /** Events handled at once (default: the bus's). */
+  prefetch?: number;
 }
 
 /** Subscribes the admin queue to every event. */
 export function startAuditConsumer(opts: AuditConsumerOptions): Promise<Subscription> {
-  return opts.bus.subscribe(
-    opts.queue ?? CONSUMER,
-    [...SUBSCRIBED_EVENTS],
-    createAuditHandler(opts),
-    opts.subscribe ?? { retryDelaysMs: [1_000, 10_000, 60_000], maxAttempts: 4 },
-  );
+  return opts.bus.subscribe(opts.queue ?? CONSUMER, [...SUBSCRIBED_EVENTS], createAuditHandler(opts), {
+    ...(opts.subscribe ?? { retryDelaysMs: [1_000, 10_000, 60_000], maxAttempts: 4 }),
+    ...(opts.prefetch ? { prefetch: opts.prefetch } : {}),
+    tracer: opts.tracer,
+  });
 }

@@ -1,46 +1,61 @@
 import { type EventEnvelope, newId } from "@payments/contracts";
+import { withEvents } from "@payments/events";
 import { ApiError, conflict } from "@payments/service-kit";
 import {
   type AuthDb,
   findRefreshToken,
-  findUserById,
   insertSession,
+  isNewDevice,
   type RevokeTarget,
   revokeSessions,
   rotateRefreshToken,
 } from "../db/queries.ts";
-import type { SessionRow, UserRow } from "../db/schema.ts";
+import type { SessionRow, UserRecord } from "../db/schema.ts";
 import { type RevokeReason, sessionStarted, sessionsRevoked } from "../domain/events.ts";
-import { decideRefresh, sessionExpiresAt } from "../domain/sessions.ts";
+import { decideRefresh, sessionEndsAt, sessionExpiresAt } from "../domain/sessions.ts";
+import { authMethods } from "../domain/two-factor.ts";
 import { type PublicUser, toPublicUser } from "../domain/users.ts";
 import { type IssuedAccessToken, issueAccessToken } from "../keys/access-tokens.ts";
 import { hashRefreshToken, isRefreshTokenShape, newRefreshToken } from "../security/tokens.ts";
-import { type AuthCore, type ClientMeta, withEvents } from "./core.ts";
+import type { AuthCore, ClientMeta } from "./core.ts";
 
 /** A signed-in session: the refresh token goes to the cookie, the access token to the body. */
 export interface IssuedSession {
-  user: UserRow;
+  user: UserRecord;
   sessionId: string;
   refreshToken: string;
   /** Absolute end of the session (the cookie's expiry). */
   expiresAt: Date;
+  /** Signed in with a second factor (docs/adr/0018). */
+  mfa: boolean;
+  /**
+   * When the session ends unless it is refreshed again: the earlier of `expiresAt` and the idle limit
+   * from now (it was just used). The presence cookie lives this long (docs/adr/0021).
+   */
+  endsAt: Date;
   access: IssuedAccessToken;
 }
 
 const USER_AGENT_MAX = 256;
 
-/** Writes a new session (device) and its first refresh token in `tx`, and emits `session.started`. */
+/**
+ * Writes a new session (device) and its first refresh token in `tx`, and emits `session.started`. `mfa`:
+ * the sign-in passed a second factor.
+ */
 export async function createSession(
   core: AuthCore,
   tx: AuthDb,
   emit: (...events: EventEnvelope[]) => void,
-  user: UserRow,
+  user: UserRecord,
   meta: ClientMeta,
-): Promise<Omit<IssuedSession, "access">> {
+  mfa = false,
+): Promise<Omit<IssuedSession, "access" | "endsAt">> {
   const now = core.now();
   const sessionId = newId("ses");
   const refreshToken = newRefreshToken();
   const expiresAt = sessionExpiresAt(now, core.settings.session);
+  const userAgent = meta.userAgent?.slice(0, USER_AGENT_MAX) ?? null;
+  const newDevice = await isNewDevice(tx, user.id, userAgent);
   await insertSession(
     tx,
     {
@@ -49,27 +64,43 @@ export async function createSession(
       createdAt: now,
       lastUsedAt: now,
       expiresAt,
-      userAgent: meta.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
+      userAgent,
       ip: meta.ip,
+      mfa,
     },
     hashRefreshToken(refreshToken),
   );
-  emit(sessionStarted(toPublicUser(user), sessionId, expiresAt, meta.traceparent));
-  return { user, sessionId, refreshToken, expiresAt };
+  emit(
+    sessionStarted(toPublicUser(user), sessionId, expiresAt, meta.traceparent, {
+      newDevice,
+      device: userAgent,
+    }),
+  );
+  return { user, sessionId, refreshToken, expiresAt, mfa };
 }
 
 /** Signs the access token of a session just created or refreshed. */
 export async function withAccessToken(
   core: AuthCore,
-  session: Omit<IssuedSession, "access">,
+  session: Omit<IssuedSession, "access" | "endsAt">,
 ): Promise<IssuedSession> {
   const access = await issueAccessToken(
     core.keys,
-    { userId: session.user.id, role: session.user.role, sessionId: session.sessionId },
+    {
+      userId: session.user.id,
+      role: session.user.role,
+      sessionId: session.sessionId,
+      amr: authMethods(session.mfa),
+    },
     core.settings.tokens,
     core.now(),
   );
-  return { ...session, access };
+  // Issued or rotated just now, so the session was last used now (createSession / rotateRefreshToken).
+  const endsAt = sessionEndsAt(
+    { expiresAt: session.expiresAt, lastUsedAt: core.now(), revokedAt: null },
+    core.settings.session,
+  );
+  return { ...session, endsAt, access };
 }
 
 /** The 401 of every refresh that cannot succeed; one message whatever the reason. */
@@ -139,23 +170,26 @@ export async function refreshSession(
       throw invalidRefresh();
     }
     const next = newRefreshToken();
-    const rotated = await core.db.transaction(async (tx) => {
-      const won = await rotateRefreshToken(tx, {
+    const won = await core.db.transaction((tx) =>
+      rotateRefreshToken(tx, {
         sessionId: found.session.id,
         oldHash: hash,
         newHash: hashRefreshToken(next),
         now,
-      });
-      return won ? findUserById(tx, found.session.userId) : undefined;
-    });
+      }),
+    );
     // Lost the race to a concurrent request: read again, which now says "concurrent" or "reuse".
-    if (!rotated) continue;
-    if (!rotated.active) throw invalidRefresh();
+    if (!won) continue;
+    // Through the cache: a deactivation or role change revokes the session too, so the token just rotated
+    // was live after any such change committed, whatever this copy of the user says.
+    const user = await core.users.byId(found.session.userId);
+    if (!user?.active) throw invalidRefresh();
     return withAccessToken(core, {
-      user: rotated,
+      user,
       sessionId: found.session.id,
       refreshToken: next,
       expiresAt: found.session.expiresAt,
+      mfa: found.session.mfa,
     });
   }
   throw invalidRefresh();

@@ -1,12 +1,15 @@
 import type { Role } from "@payments/contracts";
 import { newId } from "@payments/contracts";
+import { withEvents } from "@payments/events";
 import { ApiError, conflict, notFound, rateLimited } from "@payments/service-kit";
 import { findUserByEmail, insertUser, lockUser, setPasswordHash, updateUser } from "../db/queries.ts";
 import type { UserRow } from "../db/schema.ts";
 import { userDeactivated, userRegistered, userRoleChanged, userUpdated } from "../domain/events.ts";
 import { checkNewPassword, PASSWORD_PROBLEM_MESSAGES, type PasswordProblem } from "../domain/passwords.ts";
 import { type AdminUserPatch, normalizeEmail, planAdminChange, toPublicUser } from "../domain/users.ts";
-import { type AuthCore, type ClientMeta, withEvents } from "./core.ts";
+import type { AuthCore, ClientMeta } from "./core.ts";
+import { queueVerificationMail } from "./mail.ts";
+import { type PendingMfaLogin, startMfaChallenge } from "./mfa-login.ts";
 import { createSession, type IssuedSession, revokeUserSessions, withAccessToken } from "./sessions.ts";
 
 /** What a new account needs. */
@@ -67,8 +70,11 @@ export async function registerUser(
     });
     if (!user) throw conflict("email_taken", "An account with this email already exists.");
     emit(userRegistered(toPublicUser(user), meta.traceparent));
+    // The verification mail commits with the account (docs/adr/0017): no account without its mail.
+    await queueVerificationMail(core.mail, tx, user, meta.locale ?? "en", now);
     return createSession(core, tx, emit, user, meta);
   });
+  core.mail.committed();
   return withAccessToken(core, session);
 }
 
@@ -80,12 +86,13 @@ function invalidCredentials(): ApiError {
 /**
  * Signs in. Throttled per account, per address and per (account, address) before any work; an unknown
  * email costs one argon2 verification like a known one and counts against the throttle the same way.
+ * An account with two-factor gets a challenge instead of a session (`POST /login/2fa` finishes it).
  */
 export async function loginUser(
   core: AuthCore,
   input: { email: string; password: string },
   meta: ClientMeta,
-): Promise<IssuedSession> {
+): Promise<IssuedSession | PendingMfaLogin> {
   const email = normalizeEmail(input.email);
   const wait = await core.throttle.loginRefusal(email, meta.ip);
   if (wait !== undefined) {
@@ -103,7 +110,10 @@ export async function loginUser(
     throw new ApiError(403, "permission", "account_deactivated", "This account is deactivated.");
   if (core.hasher.needsRehash(user.passwordHash)) {
     await setPasswordHash(core.db, user.id, await core.hasher.hash(input.password), core.now(), false);
+    await core.users.changed(user.id);
   }
+  const pending = await startMfaChallenge(core, user);
+  if (pending) return pending;
   const session = await withEvents(core, (tx, emit) => createSession(core, tx, emit, user, meta));
   return withAccessToken(core, session);
 }
@@ -143,6 +153,8 @@ export async function changePassword(
   const hash = await core.hasher.hash(args.next);
   await withEvents(core, async (tx, emit) => {
     await setPasswordHash(tx, user.id, hash, core.now(), true);
+    // A security notice (docs/adr/0028): the notification centre tells the user, by mail too.
+    emit(userUpdated(toPublicUser(user), ["password"], meta.traceparent));
     await revokeUserSessions(
       core,
       {
@@ -154,6 +166,7 @@ export async function changePassword(
       { db: tx, emit },
     );
   });
+  await core.users.changed(user.id);
 }
 
 /**
@@ -165,7 +178,7 @@ export async function adminUpdateUser(
   args: { actorId: string; userId: string; patch: AdminUserPatch },
   meta: ClientMeta,
 ): Promise<UserRow> {
-  return withEvents(core, async (tx, emit) => {
+  const changed = await withEvents(core, async (tx, emit) => {
     const target = await lockUser(tx, args.userId);
     if (!target) throw notFound("No such user.", "user_not_found");
     const plan = planAdminChange(args.actorId, target, args.patch);
@@ -200,4 +213,7 @@ export async function adminUpdateUser(
     }
     return updated;
   });
+  // A deactivated or demoted user must not be served from the cache: forgotten once the change committed.
+  await core.users.changed(args.userId);
+  return changed;
 }

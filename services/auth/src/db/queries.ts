@@ -197,6 +197,21 @@ export async function rotateRefreshToken(
   return true;
 }
 
+/**
+ * Whether a sign-in with `userAgent` comes from a device new to the account (docs/adr/0028): the user has
+ * sessions (live or ended, until pruned) but none from this user agent. The first sign-in is not "new".
+ */
+export async function isNewDevice(db: AuthDb, userId: string, userAgent: string | null): Promise<boolean> {
+  const [row] = await db
+    .select({
+      any: sql<boolean>`bool_or(true)`,
+      same: sql<boolean>`bool_or(${sessions.userAgent} IS NOT DISTINCT FROM ${userAgent})`,
+    })
+    .from(sessions)
+    .where(eq(sessions.userId, userId));
+  return row?.any === true && row.same !== true;
+}
+
 /** The session with this id. */
 export async function findSession(db: AuthDb, id: string): Promise<SessionRow | undefined> {
   const [row] = await db.select().from(sessions).where(eq(sessions.id, id));

@@ -3,6 +3,10 @@ import { inbox, outbox } from "@payments/events";
 import { sql } from "drizzle-orm";
 import { boolean, check, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import type { JWK } from "jose";
+import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../webhooks/schema.ts";
+import { apiKeys } from "./api-key-schema.ts";
+import { type AccountTokenPurpose, mailOutbox } from "./mail-schema.ts";
+import { mfaChallenges, recoveryCodes, twoFactor } from "./two-factor-schema.ts";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -18,6 +22,8 @@ export const users = pgTable(
     /** Bun.password argon2id PHC string (its parameters travel inside it). */
     passwordHash: text("password_hash").notNull(),
     passwordChangedAt: timestamptz("password_changed_at").notNull(),
+    /** When the user proved the address (docs/adr/0017); null until then. */
+    emailVerifiedAt: timestamptz("email_verified_at"),
     createdAt: timestamptz("created_at").notNull(),
     updatedAt: timestamptz("updated_at").notNull(),
   },
@@ -25,6 +31,36 @@ export const users = pgTable(
     uniqueIndex("users_email_key").on(t.email),
     check("users_role_check", sql`${t.role} IN ('customer', 'vendor', 'admin')`),
     check("users_email_lower_check", sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+/**
+ * Single-use tokens sent by mail (docs/adr/0017): e-mail verification (24 h), password reset (30 min),
+ * invitation (72 h). Stored as the SHA-256 of the 256-bit random value (nothing to brute-force, so a fast
+ * hash is enough, as for refresh tokens). `email` is the address the mail went to: a verification proves
+ * that address only.
+ */
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    purpose: text("purpose").$type<AccountTokenPurpose>().notNull(),
+    email: text("email").notNull(),
+    createdAt: timestamptz("created_at").notNull(),
+    expiresAt: timestamptz("expires_at").notNull(),
+    /** Set when used, or when a newer token of the same purpose replaced it. */
+    usedAt: timestamptz("used_at"),
+  },
+  (t) => [
+    index("account_tokens_user_idx").on(t.userId, t.purpose),
+    index("account_tokens_expiry_idx").on(t.expiresAt),
+    check(
+      "account_tokens_purpose_check",
+      sql`${t.purpose} IN ('verify_email', 'reset_password', 'invitation', 'change_email')`,
+    ),
   ],
 );
 
@@ -45,6 +81,8 @@ export const sessions = pgTable(
     revokedReason: text("revoked_reason"),
     userAgent: text("user_agent"),
     ip: text("ip"),
+    /** Signed in with a second factor (docs/adr/0018): its access tokens carry `amr` with `mfa`. */
+    mfa: boolean("mfa").notNull().default(false),
   },
   (t) => [index("sessions_user_idx").on(t.userId, t.id)],
 );
@@ -86,16 +124,47 @@ export const signingKeys = pgTable(
   (t) => [uniqueIndex("signing_keys_current_key").on(t.algorithm).where(sql`${t.retiredAt} IS NULL`)],
 );
 
-export { inbox, outbox };
+export {
+  apiKeys,
+  inbox,
+  mailOutbox,
+  mfaChallenges,
+  outbox,
+  recoveryCodes,
+  twoFactor,
+  webhookAttempts,
+  webhookDeliveries,
+  webhookEndpoints,
+};
 
 /** Everything drizzle needs to know about the auth database. */
-export const authSchema = { users, sessions, refreshTokens, signingKeys, outbox, inbox };
+export const authSchema = {
+  users,
+  sessions,
+  refreshTokens,
+  signingKeys,
+  outbox,
+  inbox,
+  twoFactor,
+  recoveryCodes,
+  mfaChallenges,
+  accountTokens,
+  mailOutbox,
+  apiKeys,
+  webhookEndpoints,
+  webhookDeliveries,
+  webhookAttempts,
+};
 
 /** The auth schema's type, for `Database<AuthSchema>`. */
 export type AuthSchema = typeof authSchema;
 /** A user row. */
 export type UserRow = typeof users.$inferSelect;
+/** A user without its password hash: what may leave the database (the user cache, views, tokens). */
+export type UserRecord = Omit<UserRow, "passwordHash">;
 /** A session row. */
 export type SessionRow = typeof sessions.$inferSelect;
+/** An account-token row. */
+export type AccountTokenRow = typeof accountTokens.$inferSelect;
 /** A signing-key row. */
 export type SigningKeyRow = typeof signingKeys.$inferSelect;

@@ -12,7 +12,8 @@ export type RevokeReason =
   | "refresh_token_reuse"
   | "password_changed"
   | "role_changed"
-  | "user_deactivated";
+  | "user_deactivated"
+  | "api_key_revoked";
 
 type UserId = PublicUser["id"];
 type SessionId = `ses_${string}`;
@@ -79,12 +80,20 @@ export function sessionStarted(
   sessionId: SessionId,
   expiresAt: Date,
   traceparent?: string,
+  device: { newDevice: boolean; device: string | null } = { newDevice: false, device: null },
 ): EventEnvelope {
   return createEvent({
     type: "session.started",
     producer: PRODUCER,
     subject: user.id,
-    data: { user_id: user.id, session_id: sessionId, role: user.role, expires_at: expiresAt.toISOString() },
+    data: {
+      user_id: user.id,
+      session_id: sessionId,
+      role: user.role,
+      expires_at: expiresAt.toISOString(),
+      new_device: device.newDevice,
+      device: device.device,
+    },
     traceparent,
   });
 }

@@ -1,15 +1,9 @@
 import type { Role } from "@payments/contracts";
-import type { UserRow } from "../db/schema.ts";
+import type { UserView } from "@payments/contracts/http";
+import type { UserRecord, UserRow } from "../db/schema.ts";
 
-/** The user as the API shows it (and as `user.*` events carry it): never credentials. */
-export interface PublicUser {
-  id: `usr_${string}`;
-  email: string;
-  name: string;
-  role: Role;
-  active: boolean;
-  created_at: string;
-}
+/** The user as the API shows it (and as `user.*` events carry it): the contract's `User`. */
+export type PublicUser = UserView;
 
 /** Emails are compared case-insensitively (and without surrounding spaces) everywhere. */
 export function normalizeEmail(email: string): string {
@@ -17,7 +11,7 @@ export function normalizeEmail(email: string): string {
 }
 
 /** Row → API shape. */
-export function toPublicUser(row: UserRow): PublicUser {
+export function toPublicUser(row: UserRecord): PublicUser {
   return {
     id: row.id as PublicUser["id"],
     email: row.email,
@@ -25,6 +19,7 @@ export function toPublicUser(row: UserRow): PublicUser {
     role: row.role,
     active: row.active,
     created_at: row.createdAt.toISOString(),
+    email_verified: row.emailVerifiedAt !== null,
   };
 }
 

@@ -15,6 +15,10 @@ export interface AccessTokenSubject {
   userId: string;
   role: Role;
   sessionId: string;
+  /** How the session signed in (RFC 8176 `amr`): `["pwd"]`, or `["pwd", "mfa"]` with a second factor. */
+  amr: string[];
+  /** An API key's token (docs/adr/0033): the key's id (`api_key`) and its scopes (`scope`, space-separated). */
+  apiKey?: { id: string; scopes: readonly string[] };
 }
 
 /** A signed access token and its lifetime in seconds (the `expires_in` of responses). */
@@ -25,7 +29,7 @@ export interface IssuedAccessToken {
 
 /**
  * Signs an access token: EdDSA with the current key, `typ: at+jwt` (RFC 9068), `iss`, `aud`, `sub`, `role`,
- * `sid`, `iat`, `exp` and a random `jti`. Nothing else: the token is readable by anyone holding it.
+ * `sid`, `amr`, `iat`, `exp` and a random `jti`. Nothing else: the token is readable by anyone holding it.
  */
 export async function issueAccessToken(
   keys: KeyStore,
@@ -35,7 +39,13 @@ export async function issueAccessToken(
 ): Promise<IssuedAccessToken> {
   const signing = await keys.current();
   const iat = Math.floor(now.getTime() / 1000);
-  const token = await new SignJWT({ role: subject.role, sid: subject.sessionId })
+  const claims = {
+    role: subject.role,
+    sid: subject.sessionId,
+    amr: subject.amr,
+    ...(subject.apiKey ? { api_key: subject.apiKey.id, scope: subject.apiKey.scopes.join(" ") } : {}),
+  };
+  const token = await new SignJWT(claims)
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: signing.kid, typ: ACCESS_TOKEN_TYPE })
     .setIssuer(settings.issuer)
     .setAudience(settings.audience)

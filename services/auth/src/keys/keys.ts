@@ -1,8 +1,9 @@
 import { ACCESS_TOKEN_ALGORITHM } from "@payments/auth-verify";
 import { newId } from "@payments/contracts";
+import type { JwksView } from "@payments/contracts/http";
 import type { Database } from "@payments/db";
 import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK } from "jose";
+import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import { type AuthSchema, type SigningKeyRow, signingKeys } from "../db/schema.ts";
 import type { KeySealer } from "../security/key-encryption.ts";
 
@@ -18,7 +19,7 @@ export interface KeyStore {
   /** The current signing key, creating the first one if there is none. Cached for `cacheMs`. */
   current(): Promise<SigningKey>;
   /** The public keys to publish: current and the one it replaced. */
-  jwks(): Promise<JSONWebKeySet>;
+  jwks(): Promise<JwksView>;
   /** Makes a new current key; the old one becomes "previous" (still published), older ones drop out. */
   rotate(): Promise<string>;
   /** Rotates when the current key is older than `maxAgeMs`; returns the new kid or undefined. */
@@ -37,15 +38,20 @@ export interface KeyStoreOptions {
 // Serialises key creation and rotation across instances (and across services sharing nothing but a lock id).
 const KEY_LOCK = sql`SELECT pg_advisory_xact_lock(hashtext('auth.signing_keys'))`;
 
-function publicJwk(row: SigningKeyRow): JWK {
-  return { ...row.publicJwk, kid: row.id, alg: row.algorithm, use: "sig" };
+type PublicJwk = JwksView["keys"][number];
+
+/** The published half of a key: exactly the contract's members (a stored JWK with more would leak them). */
+function publicJwk(row: SigningKeyRow): PublicJwk {
+  const { kty, crv, x } = row.publicJwk;
+  if (!kty || !crv || !x) throw new Error(`signing key ${row.id} has an incomplete public JWK`);
+  return { kty, crv, x, kid: row.id, alg: row.algorithm, use: "sig" };
 }
 
 /** Builds the {@link KeyStore}. */
 export function createKeyStore(opts: KeyStoreOptions): KeyStore {
   const cacheMs = opts.cacheMs ?? 60_000;
   let cached: { key: SigningKey; loadedAt: number } | undefined;
-  let cachedSet: { set: JSONWebKeySet; loadedAt: number } | undefined;
+  let cachedSet: { set: JwksView; loadedAt: number } | undefined;
 
   async function newKeyRow(now: Date): Promise<typeof signingKeys.$inferInsert> {
     const pair = await generateKeyPair(ACCESS_TOKEN_ALGORITHM, { crv: "Ed25519", extractable: true });

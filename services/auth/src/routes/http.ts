@@ -1,14 +1,21 @@
 import type { AuthEnv } from "@payments/auth-verify";
-import { userSnapshotSchema } from "@payments/contracts";
-import { ApiError, errorJsonSchema, type KitEnv, resolver } from "@payments/service-kit";
+import type { SignedInView } from "@payments/contracts/http";
+import { negotiateLocale } from "@payments/mail";
+import { ApiError, type KitEnv } from "@payments/service-kit";
 import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/bun";
 import { deleteCookie, setCookie } from "hono/cookie";
-import { z } from "zod";
 import type { ClientMeta } from "../actions/core.ts";
 import type { IssuedSession } from "../actions/sessions.ts";
 import { toPublicUser } from "../domain/users.ts";
-import { type AuthSettings, REFRESH_COOKIE, REFRESH_COOKIE_PATH } from "../settings.ts";
+import {
+  type AuthSettings,
+  REFRESH_COOKIE,
+  REFRESH_COOKIE_PATH,
+  SESSION_PRESENCE_COOKIE,
+  SESSION_PRESENCE_COOKIE_PATH,
+  SESSION_PRESENCE_MARGIN_SECONDS,
+} from "../settings.ts";
 
 /** Hono environment of auth's routes behind `requireAuth`. */
 export type AuthedEnv = KitEnv & AuthEnv;
@@ -17,40 +24,6 @@ export type AuthedEnv = KitEnv & AuthEnv;
 export interface Guards {
   user: MiddlewareHandler<AuthEnv>;
   admin: MiddlewareHandler<AuthEnv>;
-}
-
-/** Body of register and login (and refresh): the user, an access token and its lifetime in seconds. */
-export const sessionResponseSchema = z.object({
-  user: userSnapshotSchema,
-  access_token: z.string(),
-  expires_in: z.int(),
-});
-
-/** OpenAPI `content` of a JSON response with `schema`. */
-export function jsonContent(schema: z.ZodType) {
-  return { "application/json": { schema: resolver(schema) } };
-}
-
-/** OpenAPI responses for the uniform errors a route may answer with. */
-export function errorResponses(...statuses: number[]) {
-  const descriptions: Record<number, string> = {
-    400: "Invalid request",
-    401: "Not authenticated",
-    403: "Not permitted",
-    404: "Not found",
-    409: "Conflict",
-    413: "Body too large",
-    429: "Rate limited (see Retry-After)",
-  };
-  return Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      {
-        description: descriptions[status] ?? "Error",
-        content: { "application/json": { schema: errorJsonSchema() } },
-      },
-    ]),
-  );
 }
 
 const IP_SHAPE = /^[0-9A-Fa-f:.]{2,45}$/;
@@ -77,6 +50,7 @@ export function clientMeta<E extends KitEnv>(c: Context<E>, settings: AuthSettin
     ip: clientIp(c, settings),
     userAgent: c.req.header("user-agent"),
     traceparent: typeof traceparent === "string" ? traceparent : undefined,
+    locale: negotiateLocale(c.req.header("accept-language")),
   };
 }
 
@@ -91,7 +65,10 @@ export function assertOrigin(c: Context, settings: AuthSettings, required: boole
   throw new ApiError(403, "permission", "origin_not_allowed", "Requests from this origin are not allowed.");
 }
 
-/** Sets the HttpOnly, Secure, SameSite=Strict refresh cookie, scoped to `/api/auth`, until the session's end. */
+/**
+ * Sets the HttpOnly, Secure, SameSite=Strict refresh cookie, scoped to `/api/auth`, until the session's end,
+ * and the readable presence cookie `has_session=1` until the session's idle end (docs/adr/0021).
+ */
 export function setRefreshCookie(c: Context, session: IssuedSession, now: Date): void {
   setCookie(c, REFRESH_COOKIE, session.refreshToken, {
     path: REFRESH_COOKIE_PATH,
@@ -100,9 +77,16 @@ export function setRefreshCookie(c: Context, session: IssuedSession, now: Date):
     sameSite: "Strict",
     maxAge: Math.max(0, Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000)),
   });
+  const idleSeconds = Math.floor((session.endsAt.getTime() - now.getTime()) / 1000);
+  setCookie(c, SESSION_PRESENCE_COOKIE, "1", {
+    path: SESSION_PRESENCE_COOKIE_PATH,
+    secure: true,
+    sameSite: "Strict",
+    maxAge: Math.max(0, idleSeconds - SESSION_PRESENCE_MARGIN_SECONDS),
+  });
 }
 
-/** Removes the refresh cookie. */
+/** Removes the refresh cookie and the presence cookie. */
 export function clearRefreshCookie(c: Context): void {
   deleteCookie(c, REFRESH_COOKIE, {
     path: REFRESH_COOKIE_PATH,
@@ -110,10 +94,15 @@ export function clearRefreshCookie(c: Context): void {
     secure: true,
     sameSite: "Strict",
   });
+  deleteCookie(c, SESSION_PRESENCE_COOKIE, {
+    path: SESSION_PRESENCE_COOKIE_PATH,
+    secure: true,
+    sameSite: "Strict",
+  });
 }
 
 /** The JSON body of a signed-in session (register, login, refresh). */
-export function sessionBody(session: IssuedSession): z.infer<typeof sessionResponseSchema> {
+export function sessionBody(session: IssuedSession): SignedInView {
   return {
     user: toPublicUser(session.user),
     access_token: session.access.token,

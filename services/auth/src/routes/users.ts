@@ -1,49 +1,27 @@
-import { userSnapshotSchema } from "@payments/contracts";
-import { describeRoute, type KitEnv, unauthenticated, validate } from "@payments/service-kit";
+import { authChangeEmail, authChangePassword, authGetMe, honoPath } from "@payments/contracts/http";
+import { type KitEnv, unauthenticated, validate } from "@payments/service-kit";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AuthCore } from "../actions/core.ts";
+import { requestEmailChange } from "../actions/email-change.ts";
 import { changePassword } from "../actions/users.ts";
 import { findUserById } from "../db/queries.ts";
 import { toPublicUser } from "../domain/users.ts";
-import { clientMeta, errorResponses, type Guards, jsonContent } from "./http.ts";
-
-const passwordBody = z.strictObject({
-  current_password: z.string().min(1).max(512),
-  new_password: z.string().min(1).max(512),
-});
+import { clientMeta, type Guards } from "./http.ts";
 
 /** The signed-in user: who am I, change my password. */
 export function userRoutes(core: AuthCore, guards: Guards): Hono<KitEnv> {
   const app = new Hono<KitEnv>();
 
-  app.get(
-    "/me",
-    describeRoute({
-      summary: "The signed-in user",
-      tags: ["users"],
-      responses: {
-        200: { description: "User", content: jsonContent(userSnapshotSchema) },
-        ...errorResponses(401),
-      },
-    }),
-    guards.user,
-    async (c) => {
-      const user = await findUserById(core.db, c.var.auth.userId);
-      if (!user) throw unauthenticated();
-      return c.json(toPublicUser(user));
-    },
-  );
+  app.get(honoPath(authGetMe), guards.user, async (c) => {
+    const user = await core.users.byId(c.var.auth.userId);
+    if (!user) throw unauthenticated();
+    return c.json(toPublicUser(user));
+  });
 
   app.post(
-    "/password",
-    describeRoute({
-      summary: "Change my password; every other session ends",
-      tags: ["users"],
-      responses: { 204: { description: "Changed" }, ...errorResponses(400, 401, 429) },
-    }),
+    honoPath(authChangePassword),
     guards.user,
-    validate("json", passwordBody),
+    validate("json", authChangePassword.body),
     async (c) => {
       const body = c.req.valid("json");
       const user = await findUserById(core.db, c.var.auth.userId);
@@ -56,6 +34,18 @@ export function userRoutes(core: AuthCore, guards: Guards): Hono<KitEnv> {
       return c.body(null, 204);
     },
   );
+
+  app.post(honoPath(authChangeEmail), guards.user, validate("json", authChangeEmail.body), async (c) => {
+    const body = c.req.valid("json");
+    const user = await findUserById(core.db, c.var.auth.userId);
+    if (!user) throw unauthenticated();
+    const pending = await requestEmailChange(
+      core,
+      { user, currentPassword: body.current_password, newEmail: body.new_email },
+      clientMeta(c, core.settings),
+    );
+    return c.json(pending, 202);
+  });
 
   return app;
 }

@@ -9,23 +9,35 @@ export interface KeySealer {
   open(sealed: string): Promise<string>;
 }
 
-/** Builds a {@link KeySealer} from a base64 32-byte key, or a pass-through one when `keyBase64` is undefined. */
-export async function createKeySealer(keyBase64: string | undefined): Promise<KeySealer> {
-  if (keyBase64 === undefined) {
-    return {
-      encrypted: false,
-      seal: async (plaintext) => `plain.${plaintext}`,
-      async open(sealed) {
-        if (!sealed.startsWith("plain."))
-          throw new Error("signing key is encrypted but no AUTH_KEY_ENCRYPTION_KEY is set");
-        return sealed.slice("plain.".length);
-      },
-    };
-  }
+/** The pass-through sealer of development (no AUTH_KEY_ENCRYPTION_KEY): `plain.<text>`. */
+export function plainKeySealer(): KeySealer {
+  return {
+    encrypted: false,
+    seal: async (plaintext) => `plain.${plaintext}`,
+    async open(sealed) {
+      if (!sealed.startsWith("plain."))
+        throw new Error("secret is encrypted but no AUTH_KEY_ENCRYPTION_KEY is set");
+      return sealed.slice("plain.".length);
+    },
+  };
+}
+
+/** What a sealer protects: bound into the ciphertext, so a value sealed for one purpose opens for no other. */
+export type SealPurpose = "payments-auth-signing-key" | "payments-auth-totp-secret";
+
+/**
+ * Builds a {@link KeySealer} from a base64 32-byte key, or a pass-through one when `keyBase64` is undefined.
+ * `purpose` is the AES-GCM additional data (signing keys by default; TOTP secrets use their own).
+ */
+export async function createKeySealer(
+  keyBase64: string | undefined,
+  purpose: SealPurpose = "payments-auth-signing-key",
+): Promise<KeySealer> {
+  if (keyBase64 === undefined) return plainKeySealer();
   const raw = Buffer.from(keyBase64, "base64");
   if (raw.length !== 32) throw new Error("AUTH_KEY_ENCRYPTION_KEY must be 32 bytes");
   const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
-  const aad = new TextEncoder().encode("payments-auth-signing-key");
+  const aad = new TextEncoder().encode(purpose);
   return {
     encrypted: true,
     async seal(plaintext) {

@@ -20,11 +20,20 @@ export interface RateLimits {
   windowSeconds: number;
 }
 
-/** `POST` routes that get the strict per-address policy whoever calls them. */
+/**
+ * `POST` routes that get the strict per-address policy whoever calls them: sign-in, and the routes that take
+ * a mailed token or send mail (guessing tokens, mail bombing; auth limits them per address too, ADR 0017).
+ */
 export const AUTH_ROUTES: ReadonlySet<string> = new Set([
   "/api/auth/login",
+  // The login's second step: guessing codes (auth limits them per challenge and account too, ADR 0018).
+  "/api/auth/login/2fa",
   "/api/auth/register",
   "/api/auth/refresh",
+  "/api/auth/password/forgot",
+  "/api/auth/password/reset",
+  "/api/auth/email/verify",
+  "/api/auth/invitations/accept",
 ]);
 
 export interface RateLimitOptions {
@@ -49,8 +58,9 @@ export interface RateLimiter {
   /**
    * Counts the request under its policy: resolves with what to put in `RateLimit-*` (undefined when no store
    * could count it), rejects with a 429 `rate_limited` {@link ApiError} once the budget is spent.
+   * `identity`: who the request is already known to be (an API key, `apk_…`: its own budget, docs/adr/0033).
    */
-  check(c: Context): Promise<Granted | undefined>;
+  check(c: Context, identity?: string): Promise<Granted | undefined>;
 }
 
 interface Limiter {
@@ -159,11 +169,14 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
   else metrics.shared(false);
 
   return {
-    async check(c) {
+    async check(c, identity) {
       let limiter: Limiter;
       let key: string | undefined;
       if (c.req.method === "POST" && AUTH_ROUTES.has(c.req.path)) limiter = auth;
-      else {
+      else if (identity !== undefined) {
+        key = identity;
+        limiter = byUser;
+      } else {
         key = opts.identify ? await opts.identify(c.req.header("authorization")) : undefined;
         limiter = key === undefined ? byIp : byUser;
       }

@@ -23,9 +23,14 @@ export function defaultRooms(identity: SocketIdentity): string[] {
 /**
  * Where an event goes. Payment and refund events reach both parties, the payment's room and the admins;
  * user and profile events reach that user and the admins; config changes reach everyone. Admins see every
- * event (their dashboard moves with the platform).
+ * event (their dashboard moves with the platform) except notifications, which only their reader gets, and
+ * API-key calls, which go to no socket.
  */
 export function roomsForEvent(event: EventEnvelope): string[] {
+  // A notification is its reader's alone (docs/adr/0028): not even the admins' room gets it.
+  if (event.type === "notification.created") return [`user:${event.data.user_id}`];
+  // One per API-key call, for the audit log (docs/adr/0033): no screen follows them live.
+  if (event.type === "api_key.used") return [];
   const rooms = new Set<string>(["role:admin"]);
   switch (event.type) {
     case "payment.created":

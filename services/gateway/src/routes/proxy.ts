@@ -2,6 +2,7 @@ import type { Tracer } from "@opentelemetry/api";
 import { ApiError, errorResponse, type KitEnv, type Logger } from "@payments/service-kit";
 import { type Context, Hono } from "hono";
 import type { Registry } from "prom-client";
+import type { ApiKeyExchange, ExchangedKey } from "../http/api-keys.ts";
 import { clientOrigin } from "../http/client-address.ts";
 import { ForwardError, type ForwardLimits, forward } from "../http/forward.ts";
 import { upstreamRequestHeaders } from "../http/headers.ts";
@@ -23,6 +24,20 @@ export interface ProxyOptions {
   tracer: Tracer;
   logger: Logger;
   rateLimiter?: RateLimiter;
+  /** `Authorization: Bearer sk_…` exchanged for the key's access token (docs/adr/0033); without it forwarded as is. */
+  apiKeys?: ApiKeyExchange;
+  /** Told of every call made with an API key once it is answered (the audit log's `api_key.used`). */
+  onApiKeyCall?: (call: ApiKeyCall) => void;
+}
+
+/** One call made with an API key, as the audit log records it. */
+export interface ApiKeyCall {
+  apiKeyId: string;
+  ownerId: string;
+  method: string;
+  path: string;
+  status: number;
+  requestId: string;
 }
 
 /** Host and path of an absolute URL (`http://host:port/path?query`), without parsing a URL object. */
@@ -84,10 +99,13 @@ export function proxyRoutes(opts: ProxyOptions): Hono<KitEnv> {
     seen: Observation,
     host: string,
     rest: string,
+    apiKey: ExchangedKey | undefined,
   ): Promise<Response> {
     const request = c.req.raw;
 
     const headers = upstreamRequestHeaders(request.headers);
+    // The secret never travels further than the gateway: the services see the key's short-lived token.
+    if (apiKey) headers.set("authorization", `Bearer ${apiKey.accessToken}`);
     const origin = clientOrigin(c, opts.trustedProxies);
     headers.set("x-request-id", seen.requestId);
     if (origin.address) headers.set("x-forwarded-for", origin.address);
@@ -129,9 +147,12 @@ export function proxyRoutes(opts: ProxyOptions): Hono<KitEnv> {
     c.set("logger", opts.logger);
     let response: Response;
     let granted: Granted | undefined;
+    let apiKey: ExchangedKey | undefined;
     try {
-      granted = opts.rateLimiter ? await opts.rateLimiter.check(c) : undefined;
-      response = await handle(c, seen, host, path.slice(prefix.length));
+      apiKey = opts.apiKeys ? await opts.apiKeys.resolve(c.req.header("authorization")) : undefined;
+      // A key has a budget of its own, apart from its owner's browser sessions.
+      granted = opts.rateLimiter ? await opts.rateLimiter.check(c, apiKey?.keyId) : undefined;
+      response = await handle(c, seen, host, path.slice(prefix.length), apiKey);
     } catch (error) {
       if (!(error instanceof ApiError)) {
         seen.end(500, error);
@@ -143,6 +164,25 @@ export function proxyRoutes(opts: ProxyOptions): Hono<KitEnv> {
     // Headers of upstream responses are edited in place (Bun's fetch gives mutable ones): no copy.
     response.headers.set("x-request-id", seen.requestId);
     if (granted) writeRateLimitHeaders(response.headers, granted);
+    // The audit trail of key use: every call made with a key, by key id (docs/adr/0033).
+    if (apiKey) {
+      const line = {
+        api_key_id: apiKey.keyId,
+        method: c.req.method,
+        path: path.split("?", 1)[0],
+        status: response.status,
+        request_id: seen.requestId,
+      };
+      seen.within(() => opts.logger.info(line, "api key request"));
+      opts.onApiKeyCall?.({
+        apiKeyId: apiKey.keyId,
+        ownerId: apiKey.ownerId,
+        method: line.method,
+        path: line.path ?? "/",
+        status: line.status,
+        requestId: line.request_id,
+      });
+    }
     seen.end(response.status);
     return response;
   };

@@ -1,5 +1,6 @@
 import { type AuthEnv, type JwtVerifier, requireAuth } from "@payments/auth-verify";
-import { ApiError, describeRoute, type KitEnv } from "@payments/service-kit";
+import { type RealtimeTicket, realtimeTicket } from "@payments/contracts/http";
+import { ApiError, type KitEnv } from "@payments/service-kit";
 import { Hono } from "hono";
 import { LRUCache } from "lru-cache";
 import type { RealtimeHub } from "../realtime/hub.ts";
@@ -41,28 +42,18 @@ const invalidTicket = () =>
 export function realtimeRoutes(opts: RealtimeRouteOptions): Hono<KitEnv & AuthEnv> {
   const app = new Hono<KitEnv & AuthEnv>();
 
-  app.post(
-    "/api/realtime/ticket",
-    describeRoute({ summary: "Get a one-time WebSocket ticket", tags: ["realtime"] }),
-    requireAuth(opts.verifier),
-    async (c) => {
-      const auth = c.get("auth");
-      if (opts.revokedSessions.has(auth.sessionId)) {
-        throw new ApiError(
-          401,
-          "authentication",
-          "session_revoked",
-          "This session has ended; sign in again.",
-        );
-      }
-      const ticket = await opts.tickets.issue({
-        userId: auth.userId,
-        role: auth.role,
-        sessionId: auth.sessionId,
-      });
-      return c.json({ ticket, expires_in: opts.tickets.ttlSeconds });
-    },
-  );
+  app.post(realtimeTicket.path, requireAuth(opts.verifier), async (c) => {
+    const auth = c.get("auth");
+    if (opts.revokedSessions.has(auth.sessionId)) {
+      throw new ApiError(401, "authentication", "session_revoked", "This session has ended; sign in again.");
+    }
+    const ticket = await opts.tickets.issue({
+      userId: auth.userId,
+      role: auth.role,
+      sessionId: auth.sessionId,
+    });
+    return c.json({ ticket, expires_in: opts.tickets.ttlSeconds } satisfies RealtimeTicket);
+  });
 
   /** The identity a handshake proves: a ticket in the query, or an access token in the subprotocols. */
   async function identify(ticket: string | undefined, protocols: string[]): Promise<SocketIdentity> {

@@ -43,10 +43,43 @@ function inside(root: string, urlPath: string): string | undefined {
   return full === root || full.startsWith(root + sep) ? full : undefined;
 }
 
-async function fileResponse(path: string): Promise<Response | undefined> {
+/**
+ * Source maps are for Sentry only (frontends/build/sourcemaps.ts keeps them out of dist/); should one ever
+ * be there, it is still not served: it would hand out the original source.
+ */
+const SOURCE_MAP = /\.map$/i;
+/** The build's Brotli copies are served in their file's place, never by their own name. */
+const BROTLI_COPY = /\.br$/i;
+
+/** Whether an `Accept-Encoding` value accepts Brotli (`br`, not with `q=0`). */
+export function acceptsBrotli(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const [coding = "", ...params] = part.trim().toLowerCase().split(";");
+    if (coding.trim() !== "br") return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+/**
+ * A file of `dist/`, or its Brotli copy (`<file>.br`, written by frontends/build/precompress.ts) when the
+ * browser accepts it: Caddy passes an encoded answer through as it is, so the browser gets Brotli 11 instead
+ * of Caddy's on-the-fly zstd/gzip (about a fifth fewer bytes of JavaScript). `Vary` either way: a cache must
+ * not hand one browser's encoding to another.
+ */
+async function fileResponse(path: string, acceptEncoding?: string): Promise<Response | undefined> {
+  if (SOURCE_MAP.test(path) || BROTLI_COPY.test(path)) return undefined;
   const file = Bun.file(path);
   if (!(await file.exists())) return undefined;
-  return new Response(file, { headers: { "cache-control": cacheControl(path) } });
+  const headers: Record<string, string> = { "cache-control": cacheControl(path), vary: "accept-encoding" };
+  const brotli = Bun.file(`${path}.br`);
+  if (acceptsBrotli(acceptEncoding) && (await brotli.exists())) {
+    headers["content-type"] = file.type;
+    headers["content-encoding"] = "br";
+    return new Response(brotli, { headers });
+  }
+  return new Response(file, { headers });
 }
 
 /**
@@ -62,7 +95,7 @@ export function staticRoutes(opts: StaticOptions): Hono<KitEnv> {
     const dist = join(opts.frontendsDir, remote, "dist");
     app.get(`/remotes/${remote}/*`, async (c) => {
       const path = inside(dist, c.req.path.slice(`/remotes/${remote}`.length));
-      const res = path ? await fileResponse(path) : undefined;
+      const res = path ? await fileResponse(path, c.req.header("accept-encoding")) : undefined;
       if (!res) throw new ApiError(404, "not_found", "asset_not_found", "No such file.");
       return res;
     });
@@ -71,11 +104,12 @@ export function staticRoutes(opts: StaticOptions): Hono<KitEnv> {
   app.get("/*", async (c, next) => {
     if (c.req.path.startsWith("/api/") || c.req.path.startsWith("/remotes/")) return next();
     const path = inside(shellDist, c.req.path);
-    const asset = path && c.req.path !== "/" ? await fileResponse(path) : undefined;
+    const encoding = c.req.header("accept-encoding");
+    const asset = path && c.req.path !== "/" ? await fileResponse(path, encoding) : undefined;
     if (asset) return asset;
     // Client-side routes (/payments/pay_…) get the shell; a missing hashed asset is a real 404.
     if (c.req.path.startsWith("/assets/")) return next();
-    return (await fileResponse(join(shellDist, "index.html"))) ?? next();
+    return (await fileResponse(join(shellDist, "index.html"), encoding)) ?? next();
   });
   return app;
 }

@@ -1,7 +1,13 @@
 import { ApiError, type ErrorBody, idempotencyError } from "@payments/service-kit";
-import { and, eq, lte } from "drizzle-orm";
 import type { PaymentsDb } from "../core.ts";
-import { idempotencyKeys } from "../db/schema.ts";
+import {
+  completeKey,
+  insertInFlight,
+  type KeyRow,
+  readKey,
+  releaseKey,
+  takeOver,
+} from "../db/idempotency-keys.ts";
 import { decideOnStoredKey, IDEMPOTENCY_TTL_MS, requestHash } from "../domain/idempotency.ts";
 import type { PaymentMetrics } from "../metrics.ts";
 
@@ -51,14 +57,23 @@ export interface IdempotencyOptions {
 /** Most keys remembered as abandoned at once; beyond that the oldest fall back to the stale takeover. */
 const MAX_ABANDONED = 10_000;
 
-/** A key as a one-statement execution inserts it: already `completed`, in the statement that makes the change. */
-export interface CompletedKey {
+/**
+ * The key of a request whose whole effect is one statement that stores the response itself: the statement
+ * inserts the key `completed`, or completes it when this request holds it in flight under `lockToken`.
+ */
+export interface StatementKey {
   userId: string;
   key: string;
   requestHash: string;
   lockToken: string;
   createdAt: Date;
   expiresAt: Date;
+}
+
+/** A response a one-statement request stored with its key itself (the JSON as text). */
+export interface StatementResponse {
+  status: number;
+  json: string;
 }
 
 /** Runs requests at most once per (user, key), as ARCHITECTURE §3 and ADR 0004 describe. */
@@ -68,26 +83,17 @@ export interface Idempotency {
     execute: (complete: CompleteKey) => Promise<StoredResponse>,
   ): Promise<IdempotentResult>;
   /**
-   * The fast path of a request whose whole effect is one SQL statement (ADR 0004): `attempt` inserts `key`
-   * with `ON CONFLICT DO NOTHING` in the statement that makes the change, and returns the status and body
-   * it stored, or undefined when it wrote nothing (the key exists, or the request is refused). Undefined
-   * here means: go through {@link run}, which replays, waits, refuses or executes as usual.
+   * A request whose whole effect is one SQL statement that also stores its response with the key
+   * (docs/adr/0027): `attempt` resolves with that response, with undefined when the key is held by another
+   * request (it then wrote nothing), or throws a refusal (having written nothing). The first attempt inserts
+   * the key in the statement itself: one round trip for a new key. Otherwise the request goes the way of
+   * {@link run} — replay, wait, 422, or claim the key and attempt again under its lock token, storing a
+   * refusal with the key.
    */
-  runAtOnce(
+  runStatement(
     request: IdempotentRequest,
-    attempt: (key: CompletedKey) => Promise<{ status: number; json: string } | undefined>,
-  ): Promise<IdempotentResult | undefined>;
-}
-
-type KeyRow = typeof idempotencyKeys.$inferSelect;
-
-/** Deletes keys whose 24 h are over; returns how many. */
-export async function pruneIdempotencyKeys(db: PaymentsDb, now: Date): Promise<number> {
-  const deleted = await db
-    .delete(idempotencyKeys)
-    .where(lte(idempotencyKeys.expiresAt, now))
-    .returning({ key: idempotencyKeys.key });
-  return deleted.length;
+    attempt: (key: StatementKey) => Promise<StatementResponse | undefined>,
+  ): Promise<IdempotentResult>;
 }
 
 function errorBody(error: ApiError, requestId: string): ErrorBody {
@@ -102,6 +108,9 @@ function errorBody(error: ApiError, requestId: string): ErrorBody {
   };
 }
 
+/** What a request's work produced: a response to store with the key, or one its statement stored itself. */
+type WorkResult = StoredResponse | (StatementResponse & { storedByStatement: true });
+
 /** The idempotency-key store on the payments database. */
 export function createIdempotency(opts: IdempotencyOptions): Idempotency {
   const { db, metrics, now } = opts;
@@ -113,8 +122,6 @@ export function createIdempotency(opts: IdempotencyOptions): Idempotency {
   const notify = (r: IdempotentRequest) => {
     for (const wake of waiters.get(slot(r)) ?? []) wake();
   };
-  const keyIs = (r: IdempotentRequest) =>
-    and(eq(idempotencyKeys.userId, r.userId), eq(idempotencyKeys.key, r.key));
   // Keys this process left in flight because releasing them failed (the database went away mid-request):
   // slot → lock token. Nothing committed under such a token, so a retry takes the key over at once instead
   // of waiting for the stale takeover. Other processes still wait for that (they cannot know).
@@ -125,10 +132,7 @@ export function createIdempotency(opts: IdempotencyOptions): Idempotency {
     if (abandoned.size > MAX_ABANDONED) abandoned.delete(abandoned.keys().next().value ?? "");
   };
 
-  async function read(r: IdempotentRequest): Promise<KeyRow | undefined> {
-    const [row] = await db.select().from(idempotencyKeys).where(keyIs(r));
-    return row;
-  }
+  const read = (r: IdempotentRequest): Promise<KeyRow | undefined> => readKey(db, r);
 
   /**
    * Inserts the key as in flight, or takes over a dead one (only if it is still exactly as read: same owner,
@@ -139,31 +143,12 @@ export function createIdempotency(opts: IdempotencyOptions): Idempotency {
     const at = now();
     const fields = {
       requestHash: hash,
-      state: "in_flight" as const,
       lockToken: token,
-      responseStatus: null,
-      responseBody: null,
       lockedAt: at,
       expiresAt: new Date(at.getTime() + IDEMPOTENCY_TTL_MS),
     };
-    const claimed = dead
-      ? await db
-          .update(idempotencyKeys)
-          .set(fields)
-          .where(
-            and(
-              keyIs(r),
-              eq(idempotencyKeys.lockToken, dead.lockToken),
-              eq(idempotencyKeys.state, dead.state),
-            ),
-          )
-          .returning({ key: idempotencyKeys.key })
-      : await db
-          .insert(idempotencyKeys)
-          .values({ userId: r.userId, key: r.key, createdAt: at, ...fields })
-          .onConflictDoNothing()
-          .returning({ key: idempotencyKeys.key });
-    return claimed.length > 0 ? token : undefined;
+    const claimed = dead ? await takeOver(db, r, dead, fields) : await insertInFlight(db, r, fields);
+    return claimed ? token : undefined;
   }
 
   /** Waits (bounded) until the key is no longer in flight under `token`; the row then, or undefined. */
@@ -193,25 +178,24 @@ export function createIdempotency(opts: IdempotencyOptions): Idempotency {
   async function execute(
     r: IdempotentRequest,
     token: string,
-    work: (complete: CompleteKey) => Promise<StoredResponse>,
+    work: (complete: CompleteKey, token: string) => Promise<WorkResult>,
   ): Promise<IdempotentResult> {
     let completed = false;
     const complete: CompleteKey = async (tx, response) => {
-      const updated = await tx
-        .update(idempotencyKeys)
-        .set({
-          state: "completed",
-          responseStatus: response.status,
-          responseBody: JSON.stringify(response.body),
-        })
-        .where(and(keyIs(r), eq(idempotencyKeys.lockToken, token)))
-        .returning({ key: idempotencyKeys.key });
+      const held = await completeKey(tx, r, token, {
+        status: response.status,
+        body: JSON.stringify(response.body),
+      });
       // Someone took the key over (we were presumed dead): our transaction must not commit a second result.
-      if (updated.length === 0) throw new Error("idempotency key was taken over by another request");
+      if (!held) throw new Error("idempotency key was taken over by another request");
       completed = true;
     };
     try {
-      const response = await work(complete);
+      const response = await work(complete, token);
+      if ("storedByStatement" in response) {
+        metrics.idempotency.inc({ outcome: "executed" });
+        return { status: response.status, json: response.json, replayed: false };
+      }
       if (!completed) await complete(db, response);
       metrics.idempotency.inc({ outcome: "executed" });
       return { status: response.status, json: JSON.stringify(response.body), replayed: false };
@@ -230,13 +214,10 @@ export function createIdempotency(opts: IdempotencyOptions): Idempotency {
       }
       // Failures that a retry may cure (database down, a bug) release the key: nothing was committed. Only
       // while it is still in flight: a commit whose acknowledgement was lost left it completed, to replay.
-      const released = await db
-        .delete(idempotencyKeys)
-        .where(and(keyIs(r), eq(idempotencyKeys.lockToken, token), eq(idempotencyKeys.state, "in_flight")))
-        .then(
-          () => true,
-          () => false,
-        );
+      const released = await releaseKey(db, r, token).then(
+        () => true,
+        () => false,
+      );
       if (!released) abandon(r, token);
       throw error;
     } finally {
@@ -244,68 +225,86 @@ export function createIdempotency(opts: IdempotencyOptions): Idempotency {
     }
   }
 
+  async function run(
+    r: IdempotentRequest,
+    work: (complete: CompleteKey, token: string) => Promise<WorkResult>,
+  ): Promise<IdempotentResult> {
+    const hash = requestHash(r.method, r.path, r.body);
+    // Bounded: each turn either decides, or follows a key that changed under us (released, taken over).
+    for (let turn = 0; turn < 5; turn++) {
+      const token = await claim(r, hash);
+      if (token) return execute(r, token, work);
+      let row = await read(r);
+      if (!row) continue;
+      let decision = decideOnStoredKey(row, hash, now(), staleAfterMs);
+      if (decision === "wait" && abandoned.get(slot(r)) === row.lockToken) decision = "take_over";
+      if (decision === "wait") {
+        const after = await waitForOwner(r, row.lockToken);
+        if (after === "timeout") {
+          metrics.idempotency.inc({ outcome: "in_flight" });
+          throw idempotencyError(
+            "idempotency_request_in_progress",
+            "A request with this Idempotency-Key is still being processed; retry later.",
+            409,
+          );
+        }
+        if (!after) continue;
+        row = after;
+        decision = decideOnStoredKey(row, hash, now(), staleAfterMs);
+      }
+      if (decision === "mismatch") {
+        metrics.idempotency.inc({ outcome: "mismatch" });
+        throw idempotencyError(
+          "idempotency_key_reused",
+          "This Idempotency-Key was used with a different request; use a new key.",
+          422,
+        );
+      }
+      if (decision === "replay" && row.responseStatus !== null) {
+        metrics.idempotency.inc({ outcome: "replayed" });
+        return { status: row.responseStatus, json: row.responseBody ?? "null", replayed: true };
+      }
+      if (decision === "take_over") {
+        const taken = await claim(r, hash, row);
+        if (abandoned.get(slot(r)) === row.lockToken) abandoned.delete(slot(r));
+        if (taken) return execute(r, taken, work);
+      }
+    }
+    throw idempotencyError(
+      "idempotency_request_in_progress",
+      "A request with this Idempotency-Key is being processed; retry later.",
+      409,
+    );
+  }
+
   return {
-    async runAtOnce(r, attempt) {
+    run: (r, work) => run(r, (complete) => work(complete)),
+    async runStatement(r, attempt) {
       const at = now();
-      const stored = await attempt({
+      const key: StatementKey = {
         userId: r.userId,
         key: r.key,
         requestHash: requestHash(r.method, r.path, r.body),
         lockToken: crypto.randomUUID(),
         createdAt: at,
         expiresAt: new Date(at.getTime() + IDEMPOTENCY_TTL_MS),
-      });
-      if (!stored) return undefined;
-      metrics.idempotency.inc({ outcome: "executed" });
-      return { ...stored, replayed: false };
-    },
-    async run(r, work) {
-      const hash = requestHash(r.method, r.path, r.body);
-      // Bounded: each turn either decides, or follows a key that changed under us (released, taken over).
-      for (let turn = 0; turn < 5; turn++) {
-        const token = await claim(r, hash);
-        if (token) return execute(r, token, work);
-        let row = await read(r);
-        if (!row) continue;
-        let decision = decideOnStoredKey(row, hash, now(), staleAfterMs);
-        if (decision === "wait" && abandoned.get(slot(r)) === row.lockToken) decision = "take_over";
-        if (decision === "wait") {
-          const after = await waitForOwner(r, row.lockToken);
-          if (after === "timeout") {
-            metrics.idempotency.inc({ outcome: "in_flight" });
-            throw idempotencyError(
-              "idempotency_request_in_progress",
-              "A request with this Idempotency-Key is still being processed; retry later.",
-              409,
-            );
-          }
-          if (!after) continue;
-          row = after;
-          decision = decideOnStoredKey(row, hash, now(), staleAfterMs);
+      };
+      try {
+        const stored = await attempt(key);
+        if (stored) {
+          metrics.idempotency.inc({ outcome: "executed" });
+          return { ...stored, replayed: false };
         }
-        if (decision === "mismatch") {
-          metrics.idempotency.inc({ outcome: "mismatch" });
-          throw idempotencyError(
-            "idempotency_key_reused",
-            "This Idempotency-Key was used with a different request; use a new key.",
-            422,
-          );
-        }
-        if (decision === "replay" && row.responseStatus !== null) {
-          metrics.idempotency.inc({ outcome: "replayed" });
-          return { status: row.responseStatus, json: row.responseBody ?? "null", replayed: true };
-        }
-        if (decision === "take_over") {
-          const taken = await claim(r, hash, row);
-          if (abandoned.get(slot(r)) === row.lockToken) abandoned.delete(slot(r));
-          if (taken) return execute(r, taken, work);
-        }
+      } catch (error) {
+        // A refusal wrote nothing: it is stored with the key below, as the answer to this request.
+        if (!(error instanceof ApiError && error.status < 500)) throw error;
       }
-      throw idempotencyError(
-        "idempotency_request_in_progress",
-        "A request with this Idempotency-Key is being processed; retry later.",
-        409,
-      );
+      return run(r, async (_complete, token) => {
+        const stored = await attempt({ ...key, lockToken: token, createdAt: now() });
+        // We hold the key in flight, so only a takeover (we were presumed dead) leaves it to someone else.
+        if (!stored) throw new Error("idempotency key was taken over by another request");
+        return { ...stored, storedByStatement: true };
+      });
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { CacheSetOptions } from "@payments/cache";
 import type { Id } from "@payments/contracts";
+import type { PaymentSummaryView } from "@payments/contracts/http";
 import {
   LIST_TTL_MS,
   PAYMENT_TTL_MS,
@@ -8,12 +9,18 @@ import {
   REPORT_TTL_MS,
   userTag,
 } from "../core.ts";
-import { findPayment, type ListParams, listPayments, type SummaryRow, summarize } from "../db/queries.ts";
+import { findNamedPayment, type ListParams, listPayments } from "../db/lists.ts";
+import {
+  type DayRow,
+  type ReportRange,
+  SETTLED_STATUSES,
+  type SummaryRow,
+  summarize,
+  summarizeByDay,
+} from "../db/reports.ts";
 import { canonicalJson } from "../domain/idempotency.ts";
 import { type ApiPayment, toApiPayment } from "../domain/views.ts";
 import { type Actor, paymentNotFound, visibleTo } from "./payments.ts";
-
-const SETTLED: ReadonlySet<string> = new Set(["succeeded", "partially_refunded", "refunded"]);
 
 type CachedResource = "payment" | "list" | "report";
 
@@ -40,7 +47,8 @@ async function cached<T>(
 
 /**
  * One payment as its payer, payee or an admin sees it, through the cache (key `payment:<id>`, which every
- * transition deletes). Anyone else gets the same 404 as for a payment that does not exist.
+ * transition deletes; a renamed party shows under the new name when the entry expires). Anyone else gets
+ * the same 404 as for a payment that does not exist.
  */
 export async function readPayment(core: PaymentsCore, actor: Actor, id: Id<"pay">): Promise<ApiPayment> {
   const payment = await cached(
@@ -48,7 +56,7 @@ export async function readPayment(core: PaymentsCore, actor: Actor, id: Id<"pay"
     "payment",
     paymentKey(id),
     async () => {
-      const row = await findPayment(core.db, id);
+      const row = await findNamedPayment(core.db, id);
       // undefined is not stored: unknown ids never fill the cache.
       return row ? toApiPayment(row) : undefined;
     },
@@ -75,42 +83,26 @@ export async function readPaymentPage(core: PaymentsCore, params: ListParams): P
     return { object: "list", data: rows.map(toApiPayment), has_more: hasMore };
   };
   if (params.scope.kind === "all") return load();
-  const key = `list:${params.scope.userId}:${canonicalJson({
-    role: params.scope.role ?? "any",
-    status: params.status,
-    gte: params.createdGte?.toISOString(),
-    lte: params.createdLte?.toISOString(),
-    limit: params.limit,
-    after: params.startingAfter,
-    before: params.endingBefore,
+  const { scope, ...rest } = params;
+  const key = `list:${scope.userId}:${canonicalJson({
+    ...rest,
+    role: scope.role ?? "any",
+    createdGte: rest.createdGte?.toISOString(),
+    createdLte: rest.createdLte?.toISOString(),
   })}`;
-  return cached(core, "list", key, load, { ttlMs: LIST_TTL_MS, tags: [userTag(params.scope.userId)] });
+  return cached(core, "list", key, load, { ttlMs: LIST_TTL_MS, tags: [userTag(scope.userId)] });
 }
 
 /** Summary report parameters. */
-export interface SummaryParams {
-  scope: ListParams["scope"];
-  from: Date;
-  to: Date;
-  currency?: string | undefined;
+export interface SummaryParams extends ReportRange {
+  timeZone: string;
 }
 
-/** The summary report: SQL aggregates, cached for a few seconds (never invalidated row by row). */
-export async function readSummary(core: PaymentsCore, params: SummaryParams) {
-  const key = `report:${canonicalJson({
-    scope: params.scope,
-    from: params.from.toISOString(),
-    to: params.to.toISOString(),
-    currency: params.currency ?? null,
-  })}`;
-  const rows = await cached<SummaryRow[]>(core, "report", key, () => summarize(core.db, params), {
-    ttlMs: REPORT_TTL_MS,
-  });
-  // Volume counts what was actually paid (settled, refunded or not); net subtracts the refunds.
-  const totals = new Map<
-    string,
-    { currency: string; count: number; volume: number; refunded: number; net: number }
-  >();
+type Total = PaymentSummaryView["totals"][number];
+
+/** Per-currency totals of the by-status rows: volume is what went through, net subtracts the refunds. */
+function totalsOf(rows: readonly SummaryRow[]): Total[] {
+  const totals = new Map<string, Total>();
   for (const row of rows) {
     const total = totals.get(row.currency) ?? {
       currency: row.currency,
@@ -118,22 +110,48 @@ export async function readSummary(core: PaymentsCore, params: SummaryParams) {
       volume: 0,
       refunded: 0,
       net: 0,
+      failed: 0,
     };
     total.count += row.count;
-    if (SETTLED.has(row.status)) {
+    if (row.status === "failed") total.failed += row.count;
+    if (SETTLED_STATUSES.includes(row.status)) {
       total.volume += row.amount;
       total.refunded += row.amount_refunded;
       total.net = total.volume - total.refunded;
     }
     totals.set(row.currency, total);
   }
+  return [...totals.values()];
+}
+
+/** The summary report: SQL aggregates, cached for a few seconds (never invalidated row by row). */
+export async function readSummary(core: PaymentsCore, params: SummaryParams): Promise<PaymentSummaryView> {
+  const key = `report:${canonicalJson({
+    scope: params.scope,
+    from: params.from.toISOString(),
+    to: params.to.toISOString(),
+    currency: params.currency ?? null,
+    tz: params.timeZone,
+  })}`;
+  const { rows, days } = await cached<{ rows: SummaryRow[]; days: DayRow[] }>(
+    core,
+    "report",
+    key,
+    async () => {
+      const [rows, days] = await Promise.all([summarize(core.db, params), summarizeByDay(core.db, params)]);
+      return { rows, days };
+    },
+    { ttlMs: REPORT_TTL_MS },
+  );
   return {
-    object: "report" as const,
-    scope: params.scope.kind === "all" ? ("platform" as const) : ("user" as const),
+    object: "report",
+    scope: params.scope.kind === "all" ? "platform" : "user",
     from: params.from.toISOString(),
     to: params.to.toISOString(),
     currency: params.currency ?? null,
     by_status: rows,
-    totals: [...totals.values()],
+    totals: totalsOf(rows),
+    by_day: days,
+    time_zone: params.timeZone,
   };
 }

@@ -1,15 +1,16 @@
 import { createEvent, type Id, newId } from "@payments/contracts";
 import { enqueueEvents } from "@payments/events";
 import { ApiError, badRequest, conflict, currentTraceparent } from "@payments/service-kit";
-import { eq } from "drizzle-orm";
 import { afterCommit, type PaymentsCore, type PaymentsDb } from "../core.ts";
 import { findPayment } from "../db/queries.ts";
-import { type PaymentRow, payments, type RefundRow, refunds } from "../db/schema.ts";
+import { insertRefund, lockPayment as lockRow, setRefundPending, settleRefundRow } from "../db/refunds.ts";
+import type { PaymentRow, RefundRow } from "../db/schema.ts";
+import { inTransaction } from "../db/transitions.ts";
 import { checkRefund, type RefundCheck, statusAfterRefunds } from "../domain/state-machine.ts";
 import { type ApiRefund, refundSnapshot, toApiRefund } from "../domain/views.ts";
 import { type PaymentProcessor, type ProcessorResult, withTimeout } from "../processor/processor.ts";
 import type { CompleteKey } from "./idempotency.ts";
-import { type Actor, paymentNotFound, visibleTo } from "./payments.ts";
+import { type Actor, paymentNotFound, refuseInactiveActor, visibleTo } from "./payments.ts";
 import { applyTransition } from "./transition.ts";
 
 /** The validated body of `POST /:id/refunds`. */
@@ -37,14 +38,14 @@ function refusal(check: Exclude<RefundCheck, { ok: true }>): ApiError {
 }
 
 async function lockPayment(tx: PaymentsDb, id: Id<"pay">): Promise<PaymentRow> {
-  const [row] = await tx.select().from(payments).where(eq(payments.id, id)).for("update");
+  const row = await lockRow(tx, id);
   if (!row) throw paymentNotFound();
   return row;
 }
 
 /**
- * Refunds a succeeded payment, partly or fully (payee or admin). Three steps, so that the processor is never
- * called inside a transaction and two racing refunds can never exceed the amount:
+ * Refunds a succeeded payment, partly or fully (payee or admin, not deactivated). Three steps, so that the
+ * processor is never called inside a transaction and two racing refunds can never exceed the amount:
  * 1. under a row lock, check what is left and reserve the amount (`amount_refund_pending`);
  * 2. ask the processor;
  * 3. under the lock again, release the reservation and settle: on success add it to `amount_refunded`, move
@@ -58,37 +59,30 @@ export async function refundPayment(
   input: RefundInput,
   complete: CompleteKey,
 ): Promise<{ status: number; body: ApiRefund }> {
+  await refuseInactiveActor(core, actor);
   const current = await findPayment(core.db, paymentId);
   if (!current || !visibleTo(current, actor)) throw paymentNotFound();
   if (actor.role !== "admin" && current.payeeId !== actor.userId) {
     throw new ApiError(403, "permission", "forbidden", "Only the payee or an admin can refund a payment.");
   }
 
-  const reserved = await core.db.transaction(async (tx) => {
+  const reserved = await inTransaction(core.db, async (tx) => {
     const payment = await lockPayment(tx, paymentId);
     const check = checkRefund(payment, input.amount);
     if (!check.ok) throw refusal(check);
     const now = core.now();
-    await tx
-      .update(payments)
-      .set({ amountRefundPending: payment.amountRefundPending + check.amount, updatedAt: now })
-      .where(eq(payments.id, paymentId));
-    const [refund] = await tx
-      .insert(refunds)
-      .values({
-        id: newId("re"),
-        paymentId,
-        amount: check.amount,
-        currency: payment.currency,
-        reason: input.reason ?? null,
-        status: "pending",
-        requestedBy: actor.userId,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    if (!refund) throw new Error("payments: refund insert returned no row");
-    return refund;
+    await setRefundPending(tx, paymentId, payment.amountRefundPending + check.amount, now);
+    return insertRefund(tx, {
+      id: newId("re"),
+      paymentId,
+      amount: check.amount,
+      currency: payment.currency,
+      reason: input.reason ?? null,
+      status: "pending",
+      requestedBy: actor.userId,
+      createdAt: now,
+      updatedAt: now,
+    });
   });
 
   let result: ProcessorResult;
@@ -104,7 +98,7 @@ export async function refundPayment(
     result = { outcome: "declined", code: "processor_unavailable", message: "The processor did not answer." };
   }
 
-  const { payment, refund } = await core.db.transaction(async (tx) => {
+  const { payment, refund } = await inTransaction(core.db, async (tx) => {
     const before = await lockPayment(tx, paymentId);
     const now = core.now();
     const pending = Math.max(0, before.amountRefundPending - reserved.amount);
@@ -122,19 +116,15 @@ export async function refundPayment(
       });
       if (!after) throw new Error("payments: refund settlement lost its row lock");
     } else {
-      await tx.update(payments).set({ amountRefundPending: pending }).where(eq(payments.id, paymentId));
+      await setRefundPending(tx, paymentId, pending);
     }
     const failed = result.outcome === "declined" ? result : undefined;
-    const [settled] = await tx
-      .update(refunds)
-      .set({
-        status: failed ? "failed" : "succeeded",
-        failureCode: failed?.code ?? null,
-        failureMessage: failed?.message ?? null,
-        updatedAt: now,
-      })
-      .where(eq(refunds.id, reserved.id))
-      .returning();
+    const settled = await settleRefundRow(tx, reserved.id, {
+      status: failed ? "failed" : "succeeded",
+      failureCode: failed?.code ?? null,
+      failureMessage: failed?.message ?? null,
+      updatedAt: now,
+    });
     if (!settled) throw new Error("payments: refund row vanished");
     await enqueueEvents(tx, [refundEvent(settled, after)]);
     await complete(tx, { status: 201, body: toApiRefund(settled) });

@@ -1,33 +1,12 @@
-import { createEvent, type Id, newId, type PaymentStatus } from "@payments/contracts";
-import { enqueueEvents } from "@payments/events";
-import { currentTraceparent } from "@payments/service-kit";
-import { and, eq } from "drizzle-orm";
+import { createEvent, type PaymentStatus } from "@payments/contracts";
+import { currentTraceparent, inSpan } from "@payments/service-kit";
 import type { PaymentsDb } from "../core.ts";
-import { type PaymentRow, type PaymentState, payments, paymentTransitions } from "../db/schema.ts";
+import type { PaymentRow, PaymentState } from "../db/schema.ts";
+import { type TransitionInput, writeTransition } from "../db/transitions.ts";
 import { canTransition } from "../domain/state-machine.ts";
 import { paymentSnapshot } from "../domain/views.ts";
 
-/** Fields a transition may set besides the status. */
-export interface TransitionFields {
-  failureCode?: string | null;
-  failureMessage?: string | null;
-  canceledBy?: Id<"usr"> | null;
-  cancellationReason?: string | null;
-  amountRefunded?: number;
-  amountRefundPending?: number;
-}
-
-/** One state change of a payment. */
-export interface TransitionInput {
-  paymentId: Id<"pay">;
-  from: PaymentStatus;
-  to: PaymentStatus;
-  /** The user who caused it; null for the platform (processor, deactivation). */
-  actorId: string | null;
-  reason?: string | null;
-  fields?: TransitionFields;
-  now: Date;
-}
+export type { TransitionFields, TransitionInput } from "../db/transitions.ts";
 
 /** The event announcing that `payment` entered its current status. */
 export function transitionEvent(payment: PaymentState) {
@@ -70,10 +49,16 @@ export function transitionEvent(payment: PaymentState) {
   }
 }
 
+/** Attributes of a `payment.transition` span (ids and statuses only; amounts and names stay out). */
+export function transitionAttributes(paymentId: string, from: PaymentStatus, to: PaymentStatus) {
+  return { "payment.id": paymentId, "payment.transition.from": from, "payment.transition.to": to };
+}
+
 /**
  * Moves a payment `from → to` inside the caller's transaction: one guarded update (`WHERE id = $1 AND status
  * = from`), a transition row, and the outbox row of its event. Returns the updated payment, or undefined
- * when the guard did not match — someone else moved it first, and the caller lost the race.
+ * when the guard did not match — someone else moved it first, and the caller lost the race. Traced as
+ * `payment.transition` (its event carries that span's traceparent).
  */
 export async function applyTransition(
   tx: PaymentsDb,
@@ -82,22 +67,10 @@ export async function applyTransition(
   if (!canTransition(input.from, input.to)) {
     throw new Error(`payments: transition ${input.from} → ${input.to} is not in the state machine`);
   }
-  const [row] = await tx
-    .update(payments)
-    .set({ ...input.fields, status: input.to, updatedAt: input.now })
-    .where(and(eq(payments.id, input.paymentId), eq(payments.status, input.from)))
-    .returning();
-  if (!row) return undefined;
-  await tx.insert(paymentTransitions).values({
-    id: newId("att"),
-    paymentId: row.id,
-    fromStatus: input.from,
-    toStatus: input.to,
-    actorId: input.actorId,
-    reason: input.reason ?? null,
-    createdAt: input.now,
+  const attributes = transitionAttributes(input.paymentId, input.from, input.to);
+  return inSpan("payment.transition", { attributes }, async (span) => {
+    const row = await writeTransition(tx, input, transitionEvent);
+    span.setAttribute("payment.transition.applied", row !== undefined);
+    return row;
   });
-  const event = transitionEvent(row);
-  if (event) await enqueueEvents(tx, [event]);
-  return row;
 }

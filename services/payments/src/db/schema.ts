@@ -44,10 +44,11 @@ export const payments = pgTable(
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
   (t) => [
-    // Lists are "my payments, newest first" (ids sort by creation time), as payer or as payee.
-    index("payments_payer_idx").on(t.payerId, t.id),
-    index("payments_payee_idx").on(t.payeeId, t.id),
-    index("payments_created_at_idx").on(t.createdAt),
+    // Lists are "my payments, newest first" as payer or as payee, ordered and paged by (created_at, id):
+    // ids sort by the time they were made, which is not the payment's time when it was backdated (the seed).
+    index("payments_payer_created_idx").on(t.payerId, t.createdAt, t.id),
+    index("payments_payee_created_idx").on(t.payeeId, t.createdAt, t.id),
+    index("payments_created_idx").on(t.createdAt, t.id),
     // The worker's recovery sweep looks for payments stuck in flight.
     index("payments_in_flight_idx").on(t.updatedAt).where(sql`${t.status} IN ('pending', 'processing')`),
   ],
@@ -146,6 +147,11 @@ export const userDirectory = pgTable(
     name: text("name").notNull(),
     role: text("role").$type<Role>().notNull(),
     active: boolean("active").notNull(),
+    /**
+     * The user confirmed their e-mail address (docs/adr/0017): only then may they pay or be paid. Rows and
+     * events from before verification existed count as verified, as auth counted those accounts.
+     */
+    emailVerified: boolean("email_verified").notNull().default(true),
     sourceAt: at("source_at").notNull(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },

@@ -4,7 +4,7 @@
  */
 
 /** Keys are opaque client strings; printable ASCII keeps them safe to log and index. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+export { IDEMPOTENCY_KEY_PATTERN } from "@payments/contracts/http";
 
 /** How long a key and its stored response are kept. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;

@@ -1,47 +1,24 @@
-import type { Id, PaymentStatus } from "@payments/contracts";
+import type { PaymentView, RefundView } from "@payments/contracts/http";
+import type { NamedPayment } from "../db/lists.ts";
 import type { PaymentRow, PaymentState, RefundRow } from "../db/schema.ts";
+import { failureWords, refundFailureWords } from "./failures.ts";
 
-/** A payment as the API returns it. */
-export interface ApiPayment {
-  id: Id<"pay">;
-  object: "payment";
-  payer_id: Id<"usr">;
-  payee_id: Id<"usr">;
-  amount: number;
-  currency: string;
-  status: PaymentStatus;
-  amount_refunded: number;
-  description: string | null;
-  metadata: Record<string, string>;
-  failure_code: string | null;
-  failure_message: string | null;
-  canceled_by: Id<"usr"> | null;
-  cancellation_reason: string | null;
-  created_at: string;
-  updated_at: string;
-}
+/** A payment / refund as the API returns it: the contract's shapes (`@payments/contracts/http`). */
+export type ApiPayment = PaymentView;
+export type ApiRefund = RefundView;
 
-/** A refund as the API returns it. */
-export interface ApiRefund {
-  id: string;
-  object: "refund";
-  payment_id: string;
-  amount: number;
-  currency: string;
-  reason: string | null;
-  status: RefundRow["status"];
-  failure_code: string | null;
-  failure_message: string | null;
-  created_at: string;
-}
-
-/** The API view of a payment row. */
-export function toApiPayment(row: PaymentRow): ApiPayment {
+/**
+ * The API view of a payment row with its parties' names. The failure message is derived from the code at
+ * read time, so payments stored with a processor's wording read in the product's words too.
+ */
+export function toApiPayment(row: NamedPayment): ApiPayment {
   return {
     id: row.id,
     object: "payment",
     payer_id: row.payerId,
+    payer_name: row.payerName,
     payee_id: row.payeeId,
+    payee_name: row.payeeName,
     amount: row.amount,
     currency: row.currency,
     status: row.status,
@@ -49,7 +26,7 @@ export function toApiPayment(row: PaymentRow): ApiPayment {
     description: row.description,
     metadata: row.metadata,
     failure_code: row.failureCode,
-    failure_message: row.failureMessage,
+    failure_message: failureWords(row.failureCode),
     canceled_by: row.canceledBy,
     cancellation_reason: row.cancellationReason,
     created_at: row.createdAt.toISOString(),
@@ -68,7 +45,7 @@ export function toApiRefund(row: RefundRow): ApiRefund {
     reason: row.reason,
     status: row.status,
     failure_code: row.failureCode,
-    failure_message: row.failureMessage,
+    failure_message: refundFailureWords(row.failureCode),
     created_at: row.createdAt.toISOString(),
   };
 }

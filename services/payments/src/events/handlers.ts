@@ -1,4 +1,5 @@
-import type { EventData, EventEnvelope, Id } from "@payments/contracts";
+import type { Tracer } from "@opentelemetry/api";
+import type { EventEnvelope, Id } from "@payments/contracts";
 import {
   applyOnce,
   type EventBus,
@@ -6,13 +7,12 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from "@payments/events";
-import { and, eq, or, sql } from "drizzle-orm";
 import { applyTransition } from "../actions/transition.ts";
 import { afterCommit, type PaymentsCore, type PaymentsDb } from "../core.ts";
-import { type PaymentRow, payments, userDirectory } from "../db/schema.ts";
+import { pendingPaymentsOf, upsertUser } from "../db/directory.ts";
+import type { PaymentRow } from "../db/schema.ts";
 import type { PolicyHolder } from "../policy.ts";
-import { chargePayment, type SettleDeps, startProcessing } from "../worker/settle.ts";
-import { startProcessingAtOnce, stateFromCreated } from "../worker/settle-at-once.ts";
+import { chargePayment, type SettleDeps, startProcessing, stateFromCreated } from "../worker/settle.ts";
 
 /** Inbox consumer name and queue of the payments service. */
 export const CONSUMER = "payments";
@@ -20,41 +20,10 @@ export const CONSUMER = "payments";
 /** What the payments queue is bound to (as in the platform topology of `@payments/events`). */
 export const SUBSCRIBED_EVENTS = ["payment.created", "user.*"] as const;
 
-type UserSnapshot = EventData<"user.registered">;
-
-/**
- * Writes a user into the read model unless a newer event already did: events of one user are emitted in
- * order, but a retried delivery can arrive after a later one.
- */
-async function upsertUser(tx: PaymentsDb, user: UserSnapshot, occurredAt: string): Promise<void> {
-  const fields = {
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    active: user.active,
-    sourceAt: new Date(occurredAt),
-    updatedAt: new Date(),
-  };
-  await tx
-    .insert(userDirectory)
-    .values({ id: user.id, ...fields })
-    .onConflictDoUpdate({
-      target: userDirectory.id,
-      set: fields,
-      setWhere: sql`${userDirectory.sourceAt} <= excluded.source_at`,
-    });
-}
-
 /** Cancels every pending payment the user pays or receives, in the inbox transaction of the deactivation. */
 async function cancelPendingOf(core: PaymentsCore, tx: PaymentsDb, userId: Id<"usr">): Promise<PaymentRow[]> {
-  const pending = await tx
-    .select({ id: payments.id })
-    .from(payments)
-    .where(
-      and(eq(payments.status, "pending"), or(eq(payments.payerId, userId), eq(payments.payeeId, userId))),
-    );
   const canceled: PaymentRow[] = [];
-  for (const { id } of pending) {
+  for (const id of await pendingPaymentsOf(tx, userId)) {
     // Guarded like any transition: one the worker already took to processing is left to finish.
     const row = await applyTransition(tx, {
       paymentId: id,
@@ -75,21 +44,14 @@ export function createEventHandler(core: PaymentsCore, settle: SettleDeps): Even
   return async (event: EventEnvelope) => {
     switch (event.type) {
       case "payment.created": {
-        // One statement while the payment is exactly as created and the event new (the usual case).
-        const fast = await startProcessingAtOnce(core, CONSUMER, event.id, stateFromCreated(event.data));
-        if (fast) {
-          await afterCommit(core, [fast.payment]);
-          await chargePayment(core, settle, fast.payment, fast.attempts);
-          return;
-        }
-        let started: PaymentRow | undefined;
-        await applyOnce(core.db, CONSUMER, event, async (tx) => {
-          started = await startProcessing(core, tx, event.data.id);
+        // One statement: processing now, or already (a redelivery after a crash or a failed settlement:
+        // charged again under the same key, the processor answers with its first outcome). Canceled or
+        // settled first: nothing to charge.
+        const started = await startProcessing(core, stateFromCreated(event.data), {
+          consumer: CONSUMER,
+          eventId: event.id,
         });
-        // Not started: a duplicate delivery, or the payment was canceled first. Either way nothing to charge.
-        if (!started) return;
-        await afterCommit(core, [started]);
-        await chargePayment(core, settle, started);
+        if (started) await chargePayment(core, settle, started.payment, started.attempts);
         return;
       }
       case "user.registered":
@@ -133,6 +95,8 @@ export interface WorkerOptions {
   /** Binding patterns; default {@link SUBSCRIBED_EVENTS} (tests without a processor bind `user.*` only). */
   patterns?: string[];
   subscribe?: SubscribeOptions;
+  /** The service's tracer: deliveries are its `process <type>` spans, with the handler's spans under them. */
+  tracer?: Tracer;
 }
 
 /** Subscribes the payments queue: the processor worker and the read-model consumer. */
@@ -143,7 +107,7 @@ export function startWorker(opts: WorkerOptions): Promise<Subscription> {
     createEventHandler(opts.core, opts.settle),
     // The bus's retry delays (the platform's declared topology is built from them), and a prefetch that keeps
     // the worker from taking every database connection from the API under a burst of payments.
-    opts.subscribe ?? { prefetch: WORKER_PREFETCH },
+    { ...(opts.subscribe ?? { prefetch: WORKER_PREFETCH }), tracer: opts.tracer },
   );
 }
 
@@ -158,6 +122,7 @@ export function followConfigUpdates(opts: {
   policy: PolicyHolder;
   /** This process's id: the queue is `payments.policy.<instance>`. */
   instance: string;
+  tracer?: Tracer;
 }): Promise<Subscription> {
   return opts.bus.subscribe(
     `payments.policy.${opts.instance}`,
@@ -165,6 +130,6 @@ export function followConfigUpdates(opts: {
     async (event) => {
       if (event.type === "config.updated") opts.policy.refresh(event.data.version);
     },
-    { exclusive: true },
+    { exclusive: true, tracer: opts.tracer },
   );
 }

@@ -1,7 +1,10 @@
 /**
  * The port to a payment processor (a card network, a bank). The worker charges through it; refunds go
- * through it too. Implementations must treat `paymentId` / `refundId` as their idempotency key: the worker
- * retries a call that timed out, and the processor must not charge twice.
+ * through it too. Implementations must treat `paymentId` / `refundId` as their idempotency key: a call with
+ * a key the processor has answered before returns that first outcome and moves no money (docs/adr/0027). The
+ * worker relies on it twice: it retries a call that timed out, and after a crash between the processor's
+ * answer and the commit that records it, it calls again for the same payment — "processing" is therefore
+ * not a durable commit of its own, and a payment is never charged twice.
  */
 export interface PaymentProcessor {
   readonly name: string;

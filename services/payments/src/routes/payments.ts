@@ -1,33 +1,25 @@
 import type { AuthEnv } from "@payments/auth-verify";
-import type { Id } from "@payments/contracts";
-import { describeRoute, forbidden, type KitEnv, validate } from "@payments/service-kit";
+import {
+  honoPath,
+  paymentsCancel,
+  paymentsCreate,
+  paymentsGet,
+  paymentsHistory,
+  paymentsList,
+  paymentsRefund,
+} from "@payments/contracts/http";
+import { inSpan, type KitEnv, validate } from "@payments/service-kit";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
-import { createPaymentAtOnce } from "../actions/create-at-once.ts";
+import { createPayment } from "../actions/create-payment.ts";
 import type { Idempotency, IdempotentResult } from "../actions/idempotency.ts";
-import { type Actor, cancelPayment, createPayment, paymentNotFound } from "../actions/payments.ts";
+import { type Actor, cancelPayment, paymentNotFound } from "../actions/payments.ts";
 import { readPayment, readPaymentPage } from "../actions/reads.ts";
 import { type RefundDeps, refundPayment } from "../actions/refunds.ts";
 import type { PaymentsCore } from "../core.ts";
-import type { PartyScope } from "../db/queries.ts";
 import { paymentHistory } from "../db/queries.ts";
 import { toApiRefund } from "../domain/views.ts";
-import {
-  cancelBody,
-  createPaymentBody,
-  errorResponses,
-  idempotencyHeader,
-  jsonContent,
-  listQuery,
-  optionalIdempotencyHeader,
-  paymentId,
-  paymentIdParam,
-  paymentListSchema,
-  paymentSchema,
-  refundBody,
-  refundSchema,
-} from "./schemas.ts";
+import { filterOf } from "./filters.ts";
 import { databaseUnavailableAs503 } from "./unavailable.ts";
 
 /** Authentication guards the routes use. */
@@ -60,21 +52,6 @@ function send(c: Context, result: IdempotentResult): Response {
   return c.body(result.json, result.status as ContentfulStatusCode);
 }
 
-/** The `:id` of a route, or 404 when it cannot be a payment id. */
-function idOf(raw: string): Id<"pay"> {
-  const parsed = paymentId.safeParse(raw);
-  if (!parsed.success) throw paymentNotFound();
-  return parsed.data;
-}
-
-const history = z.object({
-  object: z.literal("payment_history"),
-  payment_id: z.string(),
-  transitions: z.array(z.object({ id: z.string(), from: z.string().nullable(), to: z.string() })),
-  attempts: z.array(z.object({ id: z.string(), attempt: z.int(), outcome: z.string(), latency_ms: z.int() })),
-  refunds: z.array(refundSchema),
-});
-
 /** `POST /`, `GET /`, `GET /:id`, `POST /:id/cancel`, `POST /:id/refunds`, `GET /:id/history`. */
 export function paymentRoutes(deps: RouteDeps): Hono<KitEnv> {
   const { core, idempotency, guards } = deps;
@@ -90,104 +67,65 @@ export function paymentRoutes(deps: RouteDeps): Hono<KitEnv> {
   });
 
   app.post(
-    "/",
-    describeRoute({
-      summary: "Create a payment (customers; Idempotency-Key required)",
-      description:
-        "Currency and amount must satisfy the current payment policy: the system configuration's " +
-        "supported currencies and per-currency amount limits, served by admin and followed live through " +
-        "`config.updated` (no restart). A refusal is 400 with `param` `currency` (`unsupported_currency`) " +
-        "or `amount` (`amount_out_of_range`).",
-      tags: ["payments"],
-      responses: {
-        201: { description: "Created, pending", content: jsonContent(paymentSchema) },
-        ...errorResponses(400, 401, 403, 409, 422),
-      },
-    }),
+    honoPath(paymentsCreate),
     guards.customer,
-    validate("header", idempotencyHeader),
-    validate("json", createPaymentBody),
+    validate("header", paymentsCreate.headers),
+    validate("json", paymentsCreate.body),
     async (c) => {
       const body = c.req.valid("json");
       const request = key(c, c.req.valid("header")["idempotency-key"], body);
       const actor = actorOf(c);
-      // One statement when the key is new and the payment acceptable; otherwise the general path decides.
-      const result =
-        (await idempotency.runAtOnce(request, (completed) =>
-          createPaymentAtOnce(core, actor, body, completed),
-        )) ?? (await idempotency.run(request, (complete) => createPayment(core, actor, body, complete)));
+      const result = await inSpan(
+        "payment.create",
+        { attributes: { "payment.currency": body.currency } },
+        async (span) => {
+          // One statement for a new key; a known key is replayed, waited for or refused (ADR 0004, 0027).
+          const done = await idempotency.runStatement(request, (key) =>
+            createPayment(core, actor, body, key),
+          );
+          span.setAttributes({
+            "idempotency.replayed": done.replayed,
+            "http.response.status_code": done.status,
+          });
+          return done;
+        },
+      );
       return send(c, result);
     },
   );
 
-  app.get(
-    "/",
-    describeRoute({
-      summary: "List payments, newest first (own; admins: anyone's)",
-      tags: ["payments"],
-      responses: {
-        200: { description: "A page", content: jsonContent(paymentListSchema) },
-        ...errorResponses(400, 401, 403),
-      },
-    }),
-    guards.user,
-    validate("query", listQuery),
-    async (c) => {
-      const q = c.req.valid("query");
-      const actor = actorOf(c);
-      if (q.user_id && q.user_id !== actor.userId && actor.role !== "admin") {
-        throw forbidden("Only admins can list other users' payments.");
-      }
-      const whose = q.user_id ?? (actor.role === "admin" ? undefined : actor.userId);
-      const scope: PartyScope = whose ? { kind: "user", userId: whose, role: q.role } : { kind: "all" };
-      const page = await readPaymentPage(core, {
-        scope,
-        status: q.status,
-        createdGte: q["created[gte]"] ? new Date(q["created[gte]"]) : undefined,
-        createdLte: q["created[lte]"] ? new Date(q["created[lte]"]) : undefined,
-        limit: q.limit,
-        startingAfter: q.starting_after,
-        endingBefore: q.ending_before,
-      });
-      return c.json(page);
-    },
-  );
+  app.get(honoPath(paymentsList), guards.user, validate("query", paymentsList.query), async (c) => {
+    const q = c.req.valid("query");
+    const page = await readPaymentPage(core, {
+      ...filterOf(q, actorOf(c)),
+      limit: q.limit,
+      startingAfter: q.starting_after,
+      endingBefore: q.ending_before,
+    });
+    return c.json(page);
+  });
 
   app.get(
-    "/:id",
-    describeRoute({
-      summary: "A payment (payer, payee or admin)",
-      tags: ["payments"],
-      responses: {
-        200: { description: "The payment", content: jsonContent(paymentSchema) },
-        ...errorResponses(401, 404),
-      },
-    }),
+    honoPath(paymentsGet),
     guards.user,
-    validate("param", paymentIdParam),
-    async (c) => c.json(await readPayment(core, actorOf(c), idOf(c.req.valid("param").id))),
+    validate("param", paymentsGet.params, paymentNotFound),
+    async (c) => c.json(await readPayment(core, actorOf(c), c.req.valid("param").id)),
   );
 
   app.post(
-    "/:id/cancel",
-    describeRoute({
-      summary: "Cancel a pending payment (payer or admin)",
-      tags: ["payments"],
-      responses: {
-        200: { description: "Canceled", content: jsonContent(paymentSchema) },
-        ...errorResponses(400, 401, 403, 404, 409, 422),
-      },
-    }),
+    honoPath(paymentsCancel),
     guards.user,
-    validate("param", paymentIdParam),
-    validate("header", optionalIdempotencyHeader),
-    validate("json", cancelBody),
+    validate("param", paymentsCancel.params, paymentNotFound),
+    validate("header", paymentsCancel.headers),
+    validate("json", paymentsCancel.body),
     async (c) => {
-      const id = idOf(c.req.valid("param").id);
+      const id = c.req.valid("param").id;
       const body = c.req.valid("json");
       const header = c.req.valid("header")["idempotency-key"];
       const run = (complete?: Parameters<typeof cancelPayment>[4]) =>
-        cancelPayment(core, actorOf(c), id, body.cancellation_reason, complete);
+        inSpan("payment.cancel", { attributes: { "payment.id": id } }, () =>
+          cancelPayment(core, actorOf(c), id, body.cancellation_reason, complete),
+        );
       if (header) return send(c, await idempotency.run(key(c, header, body), run));
       const { body: payment } = await run();
       return c.json(payment);
@@ -195,44 +133,29 @@ export function paymentRoutes(deps: RouteDeps): Hono<KitEnv> {
   );
 
   app.post(
-    "/:id/refunds",
-    describeRoute({
-      summary: "Refund a succeeded payment, fully or partly (payee or admin; Idempotency-Key required)",
-      tags: ["payments"],
-      responses: {
-        201: { description: "The refund (status succeeded or failed)", content: jsonContent(refundSchema) },
-        ...errorResponses(400, 401, 403, 404, 409, 422),
-      },
-    }),
+    honoPath(paymentsRefund),
     guards.user,
-    validate("param", paymentIdParam),
-    validate("header", idempotencyHeader),
-    validate("json", refundBody),
+    validate("param", paymentsRefund.params, paymentNotFound),
+    validate("header", paymentsRefund.headers),
+    validate("json", paymentsRefund.body),
     async (c) => {
-      const id = idOf(c.req.valid("param").id);
+      const id = c.req.valid("param").id;
       const body = c.req.valid("json");
-      const result = await idempotency.run(
-        key(c, c.req.valid("header")["idempotency-key"], body),
-        (complete) => refundPayment(core, deps.refunds, actorOf(c), id, body, complete),
+      const result = await inSpan("payment.refund", { attributes: { "payment.id": id } }, () =>
+        idempotency.run(key(c, c.req.valid("header")["idempotency-key"], body), (complete) =>
+          refundPayment(core, deps.refunds, actorOf(c), id, body, complete),
+        ),
       );
       return send(c, result);
     },
   );
 
   app.get(
-    "/:id/history",
-    describeRoute({
-      summary: "State transitions, processor attempts and refunds of a payment",
-      tags: ["payments"],
-      responses: {
-        200: { description: "History", content: jsonContent(history) },
-        ...errorResponses(401, 404),
-      },
-    }),
+    honoPath(paymentsHistory),
     guards.user,
-    validate("param", paymentIdParam),
+    validate("param", paymentsHistory.params, paymentNotFound),
     async (c) => {
-      const payment = await readPayment(core, actorOf(c), idOf(c.req.valid("param").id));
+      const payment = await readPayment(core, actorOf(c), c.req.valid("param").id);
       const h = await paymentHistory(core.db, payment.id);
       return c.json({
         object: "payment_history" as const,

@@ -1,16 +1,17 @@
-import { type Id, newId } from "@payments/contracts";
-import { and, eq, inArray, lte, sql } from "drizzle-orm";
-import { applyTransition } from "../actions/transition.ts";
-import { afterCommit, type PaymentsCore, type PaymentsDb } from "../core.ts";
+import { type EventData, newId } from "@payments/contracts";
+import { inSpan } from "@payments/service-kit";
+import { transitionAttributes, transitionEvent } from "../actions/transition.ts";
+import { afterCommit, type PaymentsCore } from "../core.ts";
+import { type AttemptRecord, markProcessing, markSettled, type OutboxEvent } from "../db/payment-writes.ts";
 import { findPayment } from "../db/queries.ts";
-import { type PaymentRow, type PaymentState, paymentAttempts, payments } from "../db/schema.ts";
+import type { PaymentState } from "../db/schema.ts";
+import { claimProcessing, countAttempts, recordAttempt, stuckPayments } from "../db/sweeps.ts";
 import {
   type PaymentProcessor,
   type ProcessorResult,
   ProcessorTimeoutError,
   withTimeout,
 } from "../processor/processor.ts";
-import { type AttemptRecord, finishAtOnce } from "./settle-at-once.ts";
 
 /** How the worker talks to the processor. */
 export interface SettleDeps {
@@ -23,22 +24,81 @@ export interface SettleDeps {
   retryDelayMs: number;
 }
 
-type AttemptOutcome = "succeeded" | "declined" | "timeout" | "error";
+type AttemptOutcome = AttemptRecord["outcome"];
 
-/** `pending → processing` inside `tx` (the inbox transaction of `payment.created`); undefined if it lost. */
+/**
+ * The payment as its `payment.created` event describes it. A pending payment is never changed except by
+ * leaving `pending`, so while the row is pending it is exactly this (and while it is processing, this with
+ * the status changed: nothing but settling touches a processing payment's fields).
+ */
+export function stateFromCreated(data: EventData<"payment.created">): PaymentState {
+  return {
+    id: data.id,
+    payerId: data.payer_id,
+    payeeId: data.payee_id,
+    amount: data.amount,
+    currency: data.currency,
+    status: "pending",
+    amountRefunded: data.amount_refunded,
+    amountRefundPending: 0,
+    failureCode: null,
+    failureMessage: null,
+    canceledBy: null,
+    cancellationReason: null,
+    createdAt: new Date(data.created_at),
+    updatedAt: new Date(data.updated_at),
+  };
+}
+
+function eventOf(state: PaymentState): OutboxEvent {
+  const event = transitionEvent(state);
+  if (!event) throw new Error(`payments: no event for status ${state.status}`);
+  return { id: event.id, type: event.type, json: JSON.stringify(event) };
+}
+
+/** What {@link startProcessing} did: moved the payment now, or found it already at the processor. */
+export interface Started {
+  payment: PaymentState;
+  /** Processor attempts already recorded. */
+  attempts: number;
+  /** False when another worker (or this one before a crash) had moved it: a resumption. */
+  moved: boolean;
+}
+
+/**
+ * `pending → processing` for `pending` (one statement, not a durable commit: see `START_PROCESSING`).
+ * Resolves with the processing payment to charge — also when it was found already processing, left so by a
+ * worker that crashed or failed before settling it (charging again is safe: the processor answers a known
+ * key with its first outcome) — or undefined when there is nothing to charge (canceled, settled, unknown).
+ * `delivery`: the `payment.created` delivery being handled, recorded in the inbox.
+ */
 export function startProcessing(
   core: PaymentsCore,
-  tx: PaymentsDb,
-  paymentId: Id<"pay">,
-): Promise<PaymentRow | undefined> {
-  return applyTransition(tx, {
-    paymentId,
-    from: "pending",
-    to: "processing",
-    actorId: null,
-    reason: "handed to processor",
-    now: core.now(),
-  });
+  pending: PaymentState,
+  delivery?: { consumer: string; eventId: string },
+): Promise<Started | undefined> {
+  return inSpan(
+    "payment.transition",
+    { attributes: transitionAttributes(pending.id, "pending", "processing") },
+    async (span) => {
+      const now = core.now();
+      const payment: PaymentState = { ...pending, status: "processing", updatedAt: now };
+      const result = await markProcessing(core.db, {
+        paymentId: pending.id,
+        at: now,
+        delivery,
+        transitionId: newId("att"),
+        event: eventOf(payment),
+      });
+      span.setAttribute("payment.transition.applied", result.moved);
+      if (result.moved) {
+        await afterCommit(core, [payment]);
+        return { payment, attempts: result.attempts, moved: true };
+      }
+      if (result.found !== "processing") return undefined;
+      return { payment, attempts: result.attempts, moved: false };
+    },
+  );
 }
 
 async function callProcessor(
@@ -59,69 +119,79 @@ async function callProcessor(
   }
 }
 
-/** One processor call as recorded in `payment_attempts`. */
-type AttemptRow = typeof paymentAttempts.$inferInsert;
-
 /**
- * Settles `processing → succeeded | failed` and records the deciding attempt in the same transaction (one
- * commit instead of two), then counts it. One statement when the row is as the worker left it; otherwise
- * (another process touched it) the general path, guarded by the status alone as before.
+ * Settles `processing → succeeded | failed` with the deciding attempt, in one durable commit, then counts
+ * it. Undefined when the payment was no longer processing (another worker settled it first).
  */
-async function finish(
+function finish(
   core: PaymentsCore,
   payment: PaymentState,
-  attempt: AttemptRow & AttemptRecord,
+  attempt: AttemptRecord,
   failure: { code: string; message: string } | undefined,
 ): Promise<PaymentState | undefined> {
-  const row =
-    (await finishAtOnce(core, payment, attempt, failure)) ??
-    (await core.db.transaction(async (tx) => {
-      await tx.insert(paymentAttempts).values(attempt);
-      return applyTransition(tx, {
+  const to = failure ? "failed" : "succeeded";
+  return inSpan(
+    "payment.transition",
+    { attributes: transitionAttributes(payment.id, "processing", to) },
+    async (span) => {
+      const now = core.now();
+      const settled: PaymentState = {
+        ...payment,
+        status: to,
+        updatedAt: now,
+        failureCode: failure?.code ?? null,
+        failureMessage: failure?.message ?? null,
+      };
+      const moved = await markSettled(core.db, {
         paymentId: payment.id,
-        from: "processing",
-        to: failure ? "failed" : "succeeded",
-        actorId: null,
-        reason: failure ? failure.code : "processor confirmed",
-        fields: failure ? { failureCode: failure.code, failureMessage: failure.message } : {},
-        now: core.now(),
+        at: now,
+        to,
+        failure,
+        attempt,
+        transitionId: newId("att"),
+        event: eventOf(settled),
       });
-    }));
-  if (!row) return undefined;
-  if (failure) core.metrics.failed.inc({ currency: row.currency, code: failure.code });
-  else core.metrics.succeeded.inc({ currency: row.currency });
-  await afterCommit(core, [row]);
-  return row;
+      span.setAttribute("payment.transition.applied", moved);
+      if (!moved) return undefined;
+      if (failure) core.metrics.failed.inc({ currency: settled.currency, code: failure.code });
+      else core.metrics.succeeded.inc({ currency: settled.currency });
+      await afterCommit(core, [settled]);
+      return settled;
+    },
+  );
 }
 
 /**
- * Charges a payment that is `processing`: calls the processor, records every attempt (outcome, latency),
- * retries timeouts and errors with backoff, and settles the payment. Attempt numbers continue from those
- * already recorded (`attemptsDone`, counted here when not given), so a payment resumed after a crash keeps
- * its history.
+ * Charges a payment that is `processing`: calls the processor (idempotent by the payment's id), records
+ * every attempt (outcome, latency), retries timeouts and errors with backoff, and settles the payment.
+ * Attempt numbers continue from those already recorded (`attemptsDone`, counted here when not given), so a
+ * payment resumed after a crash keeps its history.
  */
-export async function chargePayment(
+export function chargePayment(
   core: PaymentsCore,
   deps: SettleDeps,
   payment: PaymentState,
   attemptsDone?: number,
 ): Promise<PaymentState | undefined> {
-  const done =
-    attemptsDone ??
-    (
-      await core.db
-        .select({ n: sql<number>`count(*)::int` })
-        .from(paymentAttempts)
-        .where(eq(paymentAttempts.paymentId, payment.id))
-    )[0]?.n ??
-    0;
+  return inSpan("payment.charge", { attributes: { "payment.id": payment.id } }, () =>
+    charge(core, deps, payment, attemptsDone),
+  );
+}
+
+async function charge(
+  core: PaymentsCore,
+  deps: SettleDeps,
+  payment: PaymentState,
+  attemptsDone: number | undefined,
+): Promise<PaymentState | undefined> {
+  const done = attemptsDone ?? (await countAttempts(core.db, payment.id));
   for (let attempt = done + 1; ; attempt++) {
     const started = performance.now();
     const call = await callProcessor(deps, payment, attempt);
     const latencyMs = Math.round(performance.now() - started);
     core.metrics.processorLatency.observe({ outcome: call.outcome }, latencyMs / 1000);
     const declined = call.result?.outcome === "declined" ? call.result : undefined;
-    const record: AttemptRow & AttemptRecord = {
+    const record: AttemptRecord = {
       id: newId("att"),
       paymentId: payment.id,
       attempt,
@@ -143,7 +213,7 @@ export async function chargePayment(
         message: "The payment processor did not answer; no money was taken.",
       });
     }
-    await core.db.insert(paymentAttempts).values(record);
+    await recordAttempt(core.db, record);
     await Bun.sleep(deps.retryDelayMs * 2 ** (attempt - 1));
   }
 }
@@ -159,32 +229,21 @@ export async function resumeStuckPayments(
   olderThanMs: number,
 ): Promise<number> {
   const cutoff = new Date(core.now().getTime() - olderThanMs);
-  const stuck = await core.db
-    .select({ id: payments.id })
-    .from(payments)
-    .where(and(inArray(payments.status, ["pending", "processing"]), lte(payments.updatedAt, cutoff)))
-    .limit(100);
   let settled = 0;
-  for (const { id } of stuck) {
-    let payment = await findPayment(core.db, id);
-    if (payment?.status === "pending") {
-      payment = await core.db.transaction((tx) => startProcessing(core, tx, id));
-      if (payment) await afterCommit(core, [payment]);
+  for (const id of await stuckPayments(core.db, cutoff, 100)) {
+    const found = await findPayment(core.db, id);
+    let payment: PaymentState | undefined;
+    let attempts: number | undefined;
+    if (found?.status === "pending") {
+      const started = await startProcessing(core, found);
+      // Found processing after all: another sweeper or worker has it now.
+      if (!started?.moved) continue;
+      ({ payment, attempts } = started);
+    } else if (found?.status === "processing") {
+      // Touch it first, so a second sweeper (another process) leaves it alone while this one charges.
+      payment = await claimProcessing(core.db, found, core.now());
     }
-    // Touch it first, so a second sweeper (another process) leaves it alone while this one charges.
-    if (payment?.status !== "processing") continue;
-    const [claimed] = await core.db
-      .update(payments)
-      .set({ updatedAt: core.now() })
-      .where(
-        and(
-          eq(payments.id, id),
-          eq(payments.status, "processing"),
-          eq(payments.updatedAt, payment.updatedAt),
-        ),
-      )
-      .returning();
-    if (claimed && (await chargePayment(core, deps, claimed))) settled++;
+    if (payment && (await chargePayment(core, deps, payment, attempts))) settled++;
   }
   return settled;
 }

@@ -1,6 +1,6 @@
 import { createEvent, type Id } from "@payments/contracts";
 import { notFound } from "@payments/service-kit";
-import { PRODUCER, type ProfileCore, userTag, withEvents } from "../core.ts";
+import { PRODUCER, type ProfileCore, userTag, withUserEvents } from "../core.ts";
 import {
   findPreferences,
   findProfile,
@@ -77,7 +77,7 @@ export async function updateOwnProfile(
   patch: ProfilePatch,
   traceparent: string | undefined,
 ): Promise<ProfileView> {
-  return withEvents(core, userId, async (tx, emit) => {
+  return withUserEvents(core, userId, async (tx, emit) => {
     const now = core.now();
     const row = await lockOrCreateProfile(tx, userId, now);
     if (row.status !== "active") throw profileGone();
@@ -96,7 +96,7 @@ export async function updateOwnPreferences(
   patch: PreferencesPatch,
   traceparent: string | undefined,
 ): Promise<PreferencesView> {
-  return withEvents(core, userId, async (tx, emit) => {
+  return withUserEvents(core, userId, async (tx, emit) => {
     const now = core.now();
     const row = await lockOrCreateProfile(tx, userId, now);
     if (row.status !== "active") throw profileGone();

@@ -1,6 +1,7 @@
 import { inbox, outbox } from "@payments/events";
+import { mailOutbox } from "@payments/mail";
 import { sql } from "drizzle-orm";
-import { check, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import type { Address, Notifications } from "../domain/fields.ts";
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -19,6 +20,8 @@ export const profiles = pgTable(
     userId: text("user_id").primaryKey(),
     /** The account's name (auth's), from `user.*` events. */
     accountName: text("account_name"),
+    /** The account's e-mail address (auth's), from `user.*` events: where notification mails go. */
+    accountEmail: text("account_email"),
     /** The owner's choice; shown instead of the account name when set. */
     displayName: text("display_name"),
     avatarUrl: text("avatar_url"),
@@ -53,10 +56,35 @@ export const preferences = pgTable(
   (t) => [check("preferences_theme_check", sql`${t.theme} IN ('light', 'dark', 'system')`)],
 );
 
-export { inbox, outbox };
+/**
+ * The notification centre (docs/adr/0028). One row per (user, source event, kind): a redelivered event
+ * that slipped past the inbox still cannot notify twice. `data` holds the values the text is rendered from
+ * at read time, in the reader's locale then.
+ */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    kind: text("kind").notNull(),
+    sourceEventId: text("source_event_id").notNull(),
+    data: jsonb("data").$type<Record<string, string>>().notNull(),
+    link: text("link"),
+    createdAt: timestamptz("created_at").notNull(),
+    readAt: timestamptz("read_at"),
+  },
+  (t) => [
+    uniqueIndex("notifications_source_idx").on(t.userId, t.sourceEventId, t.kind),
+    index("notifications_user_idx").on(t.userId, t.id),
+    index("notifications_unread_idx").on(t.userId).where(sql`${t.readAt} IS NULL`),
+    index("notifications_created_idx").on(t.createdAt),
+  ],
+);
+
+export { inbox, mailOutbox, outbox };
 
 /** Everything drizzle needs to know about the profile database. */
-export const profileSchema = { profiles, preferences, outbox, inbox };
+export const profileSchema = { profiles, preferences, notifications, outbox, inbox, mailOutbox };
 
 /** The profile schema's type, for `Database<ProfileSchema>`. */
 export type ProfileSchema = typeof profileSchema;
@@ -64,3 +92,5 @@ export type ProfileSchema = typeof profileSchema;
 export type ProfileRow = typeof profiles.$inferSelect;
 /** A preferences row. */
 export type PreferencesRow = typeof preferences.$inferSelect;
+/** A notification row. */
+export type NotificationRow = typeof notifications.$inferSelect;

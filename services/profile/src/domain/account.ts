@@ -44,6 +44,7 @@ function scrub(row: ProfileRow, policy: DeactivationPolicy, at: Date): AccountPl
     status: policy === "delete" ? "deleted" : "anonymised",
     deactivatedAt: at,
     accountName: null,
+    accountEmail: null,
   };
   const changedFields = ["status"];
   for (const [field, column] of Object.entries(PERSONAL)) {
@@ -87,7 +88,7 @@ export function planAccountEvent(
       const set: Partial<ProfileRow> = {
         ...mark,
         registeredAt: row.registeredAt ?? at,
-        ...(fillName ? { accountName: event.data.name } : {}),
+        ...(fillName ? { accountName: event.data.name, accountEmail: event.data.email } : {}),
       };
       return { set, dropPreferences: false, changedFields: fillName ? nameChange(event.data.name) : [] };
     }
@@ -98,13 +99,19 @@ export function planAccountEvent(
       if (!active) {
         // Reactivated after a deactivation: the profile starts again from the account.
         return {
-          set: { ...mark, status: "active", deactivatedAt: null, accountName: event.data.name },
+          set: {
+            ...mark,
+            status: "active",
+            deactivatedAt: null,
+            accountName: event.data.name,
+            accountEmail: event.data.email,
+          },
           dropPreferences: false,
           changedFields: ["status"],
         };
       }
       return {
-        set: { ...mark, accountName: event.data.name },
+        set: { ...mark, accountName: event.data.name, accountEmail: event.data.email },
         dropPreferences: false,
         changedFields: nameChange(event.data.name),
       };

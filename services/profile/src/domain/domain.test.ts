@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { createEvent, newId } from "@payments/contracts";
+import { avatarUrlSchema, countrySchema, localeSchema, phoneSchema } from "@payments/contracts/http";
 import type { ProfileRow } from "../db/schema.ts";
 import { isNewer, planAccountEvent } from "./account.ts";
-import { avatarUrlSchema, isCountryCode, localeSchema, phoneSchema } from "./fields.ts";
+import { describeDevice, formatAmount, mailLocaleOf } from "./notifications.ts";
 import { preferenceChanges, profileChanges, toPreferencesView } from "./views.ts";
 
 const user = {
@@ -16,6 +17,7 @@ const user = {
 const row = (over: Partial<ProfileRow> = {}): ProfileRow => ({
   userId: user.id,
   accountName: null,
+  accountEmail: null,
   displayName: null,
   avatarUrl: null,
   phone: null,
@@ -56,9 +58,9 @@ describe("field validation", () => {
     expect(localeSchema.parse("de-ch")).toBe("de-CH");
     expect(localeSchema.parse("zh-hant-tw")).toBe("zh-Hant-TW");
     expect(localeSchema.safeParse("i-klingon").success).toBe(false);
-    expect(isCountryCode("DE")).toBe(true);
-    expect(isCountryCode("XX")).toBe(false);
-    expect(isCountryCode("EU")).toBe(false);
+    expect(countrySchema.parse(" de ")).toBe("DE");
+    expect(countrySchema.safeParse("XX").success).toBe(false);
+    expect(countrySchema.safeParse("EU").success).toBe(false);
   });
 });
 
@@ -105,5 +107,25 @@ describe("changes", () => {
     });
     expect(next.notifications.product_news).toBe(true);
     expect(fields).toEqual(["preferences.notifications.product_news"]);
+  });
+});
+
+describe("notification helpers", () => {
+  test("devices read as a person names them; unknown agents as sent", () => {
+    expect(
+      describeDevice("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"),
+    ).toBe("Chrome on Linux");
+    expect(
+      describeDevice("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Version/18.0 Safari/604.1"),
+    ).toBe("Safari on iOS");
+    expect(describeDevice("curl/8.5.0")).toBe("curl/8.5.0");
+    expect(describeDevice(null)).toBe("an unknown browser");
+  });
+
+  test("amounts in the reader's locale and currency exponent; mail language from the preference", () => {
+    expect(formatAmount(1234, "usd", "en-US")).toBe("$12.34");
+    expect(formatAmount(500, "jpy", "en-US")).toBe("¥500");
+    expect(mailLocaleOf("de-AT")).toBe("de");
+    expect(mailLocaleOf("fr-FR")).toBe("en");
   });
 });

@@ -1,39 +1,18 @@
+import type { Id } from "@payments/contracts";
+import type { PreferencesView, ProfileView } from "@payments/contracts/http";
 import type { PreferencesRow, ProfileRow } from "../db/schema.ts";
 import {
-  type Address,
   DEFAULT_PREFERENCES,
   type Notifications,
   type PreferencesPatch,
   type ProfilePatch,
 } from "./fields.ts";
 
-/** The profile as its owner sees it. */
-export interface ProfileView {
-  user_id: string;
-  /** The owner's display name, else the account name; null until either is known. */
-  display_name: string | null;
-  avatar_url: string | null;
-  phone: string | null;
-  address: Address | null;
-  bio: string | null;
-  /** False until the profile service has seen the user's registration (the row may predate it). */
-  registered: boolean;
-  /** Null while nothing is stored yet (the defaults are shown). */
-  created_at: string | null;
-  updated_at: string | null;
-}
-
-/** Preferences as the shell reads them at login. */
-export interface PreferencesView {
-  theme: "light" | "dark" | "system";
-  locale: string;
-  default_currency: string | null;
-  notifications: Notifications;
-  updated_at: string | null;
-}
+/** The profile and preferences as the API returns them: the contract's shapes (`@payments/contracts/http`). */
+export type { PreferencesView, ProfileView };
 
 /** Row → owner's view; null when the profile was anonymised or deleted (the owner gets 404). */
-export function toProfileView(userId: string, row: ProfileRow | undefined): ProfileView | null {
+export function toProfileView(userId: Id<"usr">, row: ProfileRow | undefined): ProfileView | null {
   if (row && row.status !== "active") return null;
   return {
     user_id: userId,

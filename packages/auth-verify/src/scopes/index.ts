@@ -1,0 +1,1 @@
+export { checkScopes, insufficientScope, requiredScopes } from "./scopes.ts";

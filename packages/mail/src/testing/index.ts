@@ -1,0 +1,1 @@
+export { type ReceivedMail, startTestSmtpServer, type TestSmtpServer } from "./smtp.ts";

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startTestSmtpServer, type TestSmtpServer } from "../testing/index.ts";
+import { readMailbox } from "./mailbox.ts";
+import { createMailTransport, SendError } from "./transport.ts";
+
+const MAIL = {
+  id: "msg_01test",
+  from: "Payments <no-reply@pay.example>",
+  to: "ada@example.test",
+  subject: "Grüße",
+  text: "Hello\nhttps://pay.example/account/verify?token=abc\n",
+  html: "<p>Hello</p>",
+};
+
+describe("SMTP transport against a real SMTP server", () => {
+  let smtp: TestSmtpServer;
+  beforeAll(async () => {
+    smtp = await startTestSmtpServer();
+  });
+  afterAll(() => smtp.stop());
+
+  test("delivers the message with a Message-ID made from the outbox id", async () => {
+    const transport = createMailTransport({ smtpUrl: smtp.url, mailboxDir: "/nonexistent" });
+    expect(transport.kind).toBe("smtp");
+    await transport.send(MAIL);
+    const [got] = await smtp.waitFor(1);
+    expect(got?.to).toEqual(["ada@example.test"]);
+    expect(got?.from).toBe("no-reply@pay.example");
+    expect(got?.messageId).toBe("<msg_01test@pay.example>");
+    expect(got?.raw).toContain("multipart/alternative");
+    transport.close();
+  });
+
+  test("a server that is down is a retryable SendError", async () => {
+    await smtp.stop();
+    const transport = createMailTransport({ smtpUrl: smtp.url, mailboxDir: "/nonexistent" });
+    const failure = await transport.send(MAIL).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(SendError);
+    expect((failure as SendError).permanent).toBe(false);
+    await smtp.start();
+    await transport.send(MAIL);
+    expect(smtp.received.length).toBe(2);
+    transport.close();
+  });
+});
+
+describe("development mailbox transport", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "mailbox-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  test("writes the .eml and the JSON, and reads them back newest first", async () => {
+    const transport = createMailTransport({ mailboxDir: dir });
+    expect(transport.kind).toBe("mailbox");
+    await transport.send(MAIL);
+    await transport.send({ ...MAIL, id: "msg_02test", to: "grace@example.test" });
+    const eml = await readFile(join(dir, "msg_01test.eml"), "utf8");
+    expect(eml).toContain("Message-ID: <msg_01test@pay.example>");
+    expect(eml).toContain("To: ada@example.test");
+    const all = await readMailbox(dir);
+    expect(all.map((m) => m.id)).toEqual(["msg_02test", "msg_01test"]);
+    const ada = await readMailbox(dir, { to: "ADA@example.test" });
+    expect(ada).toHaveLength(1);
+    expect(ada[0]?.links).toEqual(["https://pay.example/account/verify?token=abc"]);
+    expect(ada[0]?.subject).toBe("Grüße");
+  });
+
+  test("an absent mailbox directory reads as empty", async () => {
+    expect(await readMailbox(join(dir, "nope"))).toEqual([]);
+  });
+});

@@ -1,0 +1,1 @@
+export { type CsvStreamOptions, csvCell, csvRow, csvStream } from "./csv.ts";

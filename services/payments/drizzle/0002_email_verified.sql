@@ -1,0 +1,1 @@
+ALTER TABLE "user_directory" ADD COLUMN "email_verified" boolean DEFAULT true NOT NULL;
