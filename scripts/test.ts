@@ -13,7 +13,7 @@ import { coverageTable } from "./test-coverage/report.ts";
 const root = new URL("..", import.meta.url).pathname;
 const ci = process.env.CI === "true" || process.env.CI === "1";
 
-type Outcome = { name: string; status: "passed" | "failed" | "not run"; detail?: string };
+type Outcome = { name: string; status: "passed" | "failed" | "not run"; detail?: string; seconds?: number };
 const outcomes: Outcome[] = [];
 
 function portOpen(port: number): Promise<boolean> {
@@ -51,6 +51,7 @@ for (const server of servers) {
 
 async function run(name: string, cmd: string[], opts: { stdin?: Blob; cwd?: string } = {}): Promise<boolean> {
   console.log(`\n━━ ${name}: ${cmd.join(" ")}`);
+  const start = performance.now();
   const proc = Bun.spawn(cmd, {
     cwd: opts.cwd ?? root,
     env,
@@ -59,7 +60,7 @@ async function run(name: string, cmd: string[], opts: { stdin?: Blob; cwd?: stri
     stdin: opts.stdin ?? "ignore",
   });
   const ok = (await proc.exited) === 0;
-  outcomes.push({ name, status: ok ? "passed" : "failed" });
+  outcomes.push({ name, status: ok ? "passed" : "failed", seconds: (performance.now() - start) / 1000 });
   return ok;
 }
 
@@ -145,7 +146,11 @@ if (chromium && Bun.which("caddy")) {
 }
 
 console.log("\n━━ summary");
-for (const o of outcomes) console.log(`  ${o.status.padEnd(8)} ${o.name}${o.detail ? ` — ${o.detail}` : ""}`);
+// Each suite's time, so CI's budget (docs/quality.md) shows where it goes.
+for (const o of outcomes) {
+  const time = o.seconds === undefined ? "" : `${o.seconds.toFixed(0)} s`;
+  console.log(`  ${o.status.padEnd(8)} ${time.padStart(6)}  ${o.name}${o.detail ? ` — ${o.detail}` : ""}`);
+}
 const passed = outcomes.filter((o) => o.status === "passed").length;
 const failed = outcomes.filter((o) => o.status === "failed").length;
 console.log(`suites: ${passed} passed, ${failed} failed`);

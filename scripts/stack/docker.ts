@@ -111,3 +111,18 @@ export async function tryPull(ref: string, timeoutMs = 120_000): Promise<boolean
 export function since(start: number): string {
   return `${((performance.now() - start) / 1000).toFixed(1)} s`;
 }
+
+/**
+ * Containers (`ps -a`) or volumes compose made for a project, found by the label compose puts on them, so a
+ * checkout without the .stack/ of the one that started the stack can still find (and remove) them.
+ */
+export async function projectObjects(kind: "container" | "volume", project: string): Promise<string[]> {
+  const filter = `label=com.docker.compose.project=${project}`;
+  const cmd =
+    kind === "container"
+      ? ["docker", "ps", "-aq", "--filter", filter]
+      : ["docker", "volume", "ls", "-q", "--filter", filter];
+  const out = await capture(cmd);
+  if (out.code !== 0) throw new Error(`${cmd.join(" ")}: ${out.stderr.trim()}`);
+  return out.stdout.split("\n").filter((line) => line.trim() !== "");
+}

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { composeArgs, envFile } from "./compose.ts";
 import { parseSettings, readState } from "./config.ts";
-import { capture, composeCommand, composeEnv, engineUp, run } from "./docker.ts";
+import { capture, composeCommand, composeEnv, engineUp, projectObjects, run } from "./docker.ts";
 
 const { settings: flags, rest } = parseSettings(Bun.argv.slice(2));
 const state = readState();
@@ -18,7 +18,16 @@ if (existsSync(envFile)) {
   const args = state?.compose ?? composeArgs(await composeCommand(), settings.project, []);
   await run([...args, "down", "--remove-orphans", ...(volumes ? ["--volumes"] : [])], { env: composeEnv() });
 } else {
-  console.log("no .stack/stack.env: nothing was started from here");
+  // Started from another checkout (or its .stack/ was deleted): compose's labels still name what it made.
+  const containers = await projectObjects("container", settings.project);
+  if (containers.length > 0) await run(["docker", "rm", "-f", ...containers]);
+  const found = volumes ? await projectObjects("volume", settings.project) : [];
+  if (found.length > 0) await run(["docker", "volume", "rm", ...found]);
+  console.log(
+    `no .stack/stack.env here: removed ${containers.length} container(s)` +
+      (volumes ? ` and ${found.length} volume(s)` : "") +
+      ` labelled with project ${settings.project}`,
+  );
 }
 // Only a network this script made (its label says so) is removed.
 const label = await capture([

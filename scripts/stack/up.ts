@@ -4,6 +4,7 @@
  * (scripts/stack/images.ts; cached, so a second run reuses them). The stack joins a bridge network this
  * script creates with an explicit subnet; host ports are published on 127.0.0.1 only.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { ALERTING, CORE_SERVICES, composeArgs, envFile, OBSERVABILITY, writeEnvFile } from "./compose.ts";
 import { parseSettings, readState, root, type StackSettings, writeState } from "./config.ts";
@@ -13,6 +14,7 @@ import {
   composeEnv,
   engineUp,
   imagePresent,
+  projectObjects,
   run,
   since,
   tryPull,
@@ -119,6 +121,20 @@ if (skipped.length > 0) {
 done();
 
 done = phase("Network and env file");
+// Postgres and RabbitMQ take their passwords from the env file only when their data volume is empty. New
+// passwords beside the volumes of a stack started elsewhere would lock every service out (RabbitMQ's
+// definitions load fails with 401, the services cannot sign in to Postgres): say so before starting.
+if (!existsSync(envFile)) {
+  const volumes = await projectObjects("volume", settings.project);
+  if (volumes.length > 0) {
+    throw new Error(
+      `the data volumes of a stack named ${settings.project} exist (${volumes.join(", ")}), but this ` +
+        "checkout has no .stack/stack.env with the passwords they were made with. Copy .stack/stack.env " +
+        "from the checkout that started it, or delete them with `bun run stack:down --volumes` (their " +
+        "data goes), or start another stack with --project=<name>",
+    );
+  }
+}
 await ensureNetwork(settings);
 writeEnvFile(settings, images, observability);
 console.log(`  ${envFile}`);

@@ -16,6 +16,9 @@ import { auditPage } from "./audit.ts";
  */
 const perPage = (pages: MainPage[]) => 60_000 + 90_000 * pages.length;
 
+// The four people's pages are independent (each makes its own data): let both workers share them.
+test.describe.configure({ mode: "parallel" });
+
 test("signed-out pages: sign in, create an account, the API reference", async ({ page }, info) => {
   const pages = mainPages("").anonymous;
   test.setTimeout(perPage(pages));
