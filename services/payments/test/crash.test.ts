@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EventEnvelope } from "@payments/contracts";
 import { eq } from "drizzle-orm";
+import { paymentKey } from "../src/core.ts";
 import { paymentAttempts } from "../src/db/schema.ts";
 import type { ApiPayment } from "../src/domain/views.ts";
 import { createEventHandler } from "../src/events/handlers.ts";
@@ -109,6 +110,9 @@ describe.if(postgresUrl !== undefined)(
       // Killed where the claim ("processing", not a durable commit) is visible and the settlement never came.
       worker.kill("SIGKILL");
       expect(await worker.exited).not.toBe(0);
+      // The killed worker had its own in-memory cache, so it could not replace the details this harness
+      // wrote through at create, as processes sharing Redis do (ADR 0037): drop them here.
+      await h.cache.del(...created.map(({ payment }) => paymentKey(payment.id)));
       for (const { payment } of created) {
         const now = await bodyOf<ApiPayment>(await h.request(`/${payment.id}`, { token: customer.token }));
         expect(now.status).toBe("processing");

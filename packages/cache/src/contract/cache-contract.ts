@@ -259,6 +259,63 @@ export function runCacheContract(name: string, expectedKind: Cache["kind"], make
       expect(await cache.get("k")).toBeUndefined();
     });
 
+    test("fill replaces an entry without a lookup, keeps its tags, and counts no lookup", async () => {
+      const { cache, registry, namespace } = await fresh();
+      await cache.set("p", { status: "pending" }, { tags: ["user:1"] });
+      // The writer's order: commit, invalidate, fill with what the database holds now.
+      await cache.del("p");
+      expect(await cache.fill("p", async () => ({ status: "processing" }), { tags: ["user:1"] })).toEqual({
+        status: "processing",
+      });
+      expect(await cache.get("p")).toEqual({ status: "processing" });
+      await cache.invalidateTag("user:1");
+      expect(await cache.get("p")).toBeUndefined();
+      expect(await metricValue(registry, "cache_requests_total", { cache: namespace, result: "miss" })).toBe(
+        1,
+      );
+      expect(await metricValue(registry, "cache_requests_total", { cache: namespace, result: "hit" })).toBe(
+        1,
+      );
+    });
+
+    test("fill does not store what it loaded when a newer change invalidated the key or a tag meanwhile", async () => {
+      const { cache } = await fresh();
+      // Two writers of one payment: the first one's fill read the row before the second's commit, and the
+      // second invalidated before the first could store. Whichever order the stores then land in, the old
+      // view never survives.
+      const first = cache.fill("p", async () => {
+        await cache.del("p");
+        return "processing";
+      });
+      expect(await first).toBe("processing");
+      expect(await cache.get("p")).toBeUndefined();
+      const tagged = { tags: ["user:1"] };
+      const overtaken = cache.fill(
+        "list",
+        async () => {
+          await cache.invalidateTag("user:1");
+          return ["old"];
+        },
+        tagged,
+      );
+      await overtaken;
+      expect(await cache.get("list")).toBeUndefined();
+      // The second writer's own fill (after its invalidation) is stored.
+      await cache.fill("p", async () => "succeeded");
+      await cache.fill("list", async () => ["new"], tagged);
+      expect(await cache.get<string>("p")).toBe("succeeded");
+      expect(await cache.get<string[]>("list")).toEqual(["new"]);
+      // A fill that a stale reader's wrap raced: the reader's load predates the change and is refused.
+      await cache.del("p");
+      const reader = cache.wrap("p", async () => {
+        await cache.del("p");
+        await cache.fill("p", async () => "refunded");
+        return "succeeded";
+      });
+      expect(await reader).toBe("succeeded");
+      expect(await cache.get<string>("p")).toBe("refunded");
+    });
+
     test("hit and miss counters move on the given registry, which tolerates a second cache", async () => {
       const { cache, registry, namespace } = await fresh();
       await cache.get("k");

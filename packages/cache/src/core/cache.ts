@@ -148,13 +148,8 @@ export function buildCache(backend: CacheBackend, opts: CacheCommonOptions): Cac
     }
   }
 
-  async function lookUpOrLoad<T>(
-    key: string,
-    load: () => Promise<T>,
-    setOpts: CacheSetOptions = {},
-  ): Promise<T> {
-    const cached = await get<T>(key);
-    if (cached !== undefined) return cached;
+  /** Loads and stores unless an invalidation of the key or a tag overtook the load. */
+  async function loadAndStore<T>(key: string, load: () => Promise<T>, setOpts: CacheSetOptions): Promise<T> {
     // Read before the load starts, so any invalidation the load could have missed is numbered after it.
     const since = await sequenceNow();
     const started = performance.now();
@@ -165,6 +160,16 @@ export function buildCache(backend: CacheBackend, opts: CacheCommonOptions): Cac
     const checkable = performance.now() - started < INVALIDATION_MARK_TTL_MS;
     if (since !== undefined && checkable) await storeLoaded(key, value, since, setOpts);
     return value;
+  }
+
+  async function lookUpOrLoad<T>(
+    key: string,
+    load: () => Promise<T>,
+    setOpts: CacheSetOptions = {},
+  ): Promise<T> {
+    const cached = await get<T>(key);
+    if (cached !== undefined) return cached;
+    return loadAndStore(key, load, setOpts);
   }
 
   return {
@@ -187,6 +192,8 @@ export function buildCache(backend: CacheBackend, opts: CacheCommonOptions): Cac
       flight.then(forget, forget);
       return flight;
     },
+    fill: <T>(key: string, load: () => Promise<T>, setOpts: CacheSetOptions = {}): Promise<T> =>
+      loadAndStore(key, load, setOpts),
     close: () => backend.close(),
   };
 }

@@ -45,6 +45,14 @@ export interface Cache {
    * copy back after the writer's invalidation.
    */
   wrap<T>(key: string, load: () => Promise<T>, opts?: CacheSetOptions): Promise<T>;
+  /**
+   * Write-through after a committed change: calls `load` without looking the key up first and stores its
+   * result with `wrap`'s guard — not stored when `del` of the key or `invalidateTag` of one of its tags ran
+   * after the fill began, since the load may then predate that change. A writer invalidates first, then
+   * fills, so the next reader hits the new value; a fill overtaken by a newer change leaves the key to that
+   * change's own invalidation and fill. Does not count as a lookup. Errors from `load` reach the caller.
+   */
+  fill<T>(key: string, load: () => Promise<T>, opts?: CacheSetOptions): Promise<T>;
   readonly kind: "redis" | "memory";
   /** Readiness probe; not critical, since a service without its cache is slower, not broken. */
   readonly probe: HealthProbe;

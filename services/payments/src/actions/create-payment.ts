@@ -1,9 +1,10 @@
 import { createEvent, newId } from "@payments/contracts";
 import { type ApiError, badRequest, currentTraceparent } from "@payments/service-kit";
-import { afterCommit, type PaymentsCore } from "../core.ts";
+import type { PaymentsCore } from "../core.ts";
 import { type CreateOutcome, insertPayment } from "../db/payment-writes.ts";
 import type { PaymentRow } from "../db/schema.ts";
 import { paymentSnapshot, toApiPayment } from "../domain/views.ts";
+import { afterCommit } from "./cached-views.ts";
 import type { StatementKey } from "./idempotency.ts";
 import { type Actor, accountInactive, type CreatePaymentInput, emailUnverified } from "./payments.ts";
 

@@ -1,13 +1,14 @@
 import type { Id, Role } from "@payments/contracts";
 import { CANCELLATION_REASONS } from "@payments/contracts/http";
 import { ApiError, conflict, notFound } from "@payments/service-kit";
-import { afterCommit, type PaymentsCore } from "../core.ts";
+import type { PaymentsCore } from "../core.ts";
 import { isKnownInactive } from "../db/directory.ts";
 import { withNames } from "../db/lists.ts";
 import { findPayment } from "../db/queries.ts";
 import type { PaymentRow } from "../db/schema.ts";
 import { inTransaction } from "../db/transitions.ts";
 import { type ApiPayment, toApiPayment } from "../domain/views.ts";
+import { afterCommit } from "./cached-views.ts";
 import type { CompleteKey } from "./idempotency.ts";
 import { applyTransition } from "./transition.ts";
 

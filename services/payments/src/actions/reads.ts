@@ -1,15 +1,8 @@
 import type { CacheSetOptions } from "@payments/cache";
 import type { Id } from "@payments/contracts";
 import type { PaymentSummaryView } from "@payments/contracts/http";
-import {
-  LIST_TTL_MS,
-  PAYMENT_TTL_MS,
-  type PaymentsCore,
-  paymentKey,
-  REPORT_TTL_MS,
-  userTag,
-} from "../core.ts";
-import { findNamedPayment, type ListParams, listPayments } from "../db/lists.ts";
+import { type PaymentsCore, paymentKey, REPORT_TTL_MS } from "../core.ts";
+import type { ListParams } from "../db/lists.ts";
 import {
   type DayRow,
   type ReportRange,
@@ -19,8 +12,19 @@ import {
   summarizeByDay,
 } from "../db/reports.ts";
 import { canonicalJson } from "../domain/idempotency.ts";
-import { type ApiPayment, toApiPayment } from "../domain/views.ts";
+import type { ApiPayment } from "../domain/views.ts";
+import {
+  loadPage,
+  loadPayment,
+  type PaymentPage,
+  pageEntry,
+  pageKey,
+  pageRead,
+  paymentEntry,
+} from "./cached-views.ts";
 import { type Actor, paymentNotFound, visibleTo } from "./payments.ts";
+
+export type { PaymentPage } from "./cached-views.ts";
 
 type CachedResource = "payment" | "list" | "report";
 
@@ -47,50 +51,27 @@ async function cached<T>(
 
 /**
  * One payment as its payer, payee or an admin sees it, through the cache (key `payment:<id>`, which every
- * transition deletes; a renamed party shows under the new name when the entry expires). Anyone else gets
- * the same 404 as for a payment that does not exist.
+ * change replaces with the new view; a renamed party shows under the new name when the entry expires).
+ * Anyone else gets the same 404 as for a payment that does not exist.
  */
 export async function readPayment(core: PaymentsCore, actor: Actor, id: Id<"pay">): Promise<ApiPayment> {
-  const payment = await cached(
-    core,
-    "payment",
-    paymentKey(id),
-    async () => {
-      const row = await findNamedPayment(core.db, id);
-      // undefined is not stored: unknown ids never fill the cache.
-      return row ? toApiPayment(row) : undefined;
-    },
-    { ttlMs: PAYMENT_TTL_MS },
-  );
+  // undefined is not stored: unknown ids never fill the cache.
+  const payment = await cached(core, "payment", paymentKey(id), () => loadPayment(core, id), paymentEntry);
   if (!payment || !visibleTo(payment, actor)) throw paymentNotFound();
   return payment;
 }
 
-/** A page of payments as the list route returns it. */
-export interface PaymentPage {
-  object: "list";
-  data: ApiPayment[];
-  has_more: boolean;
-}
-
 /**
- * A page of payments. Pages of one user are cached under `user:<id>`, which every transition of their
- * payments invalidates; platform-wide admin pages change with every payment and are not cached.
+ * A page of payments. Pages of one user are cached under `user:<id>`, which every change of their payments
+ * invalidates before the pages this process served recently are written through again; platform-wide admin
+ * pages change with every payment and are not cached.
  */
 export async function readPaymentPage(core: PaymentsCore, params: ListParams): Promise<PaymentPage> {
-  const load = async (): Promise<PaymentPage> => {
-    const { rows, hasMore } = await listPayments(core.db, params);
-    return { object: "list", data: rows.map(toApiPayment), has_more: hasMore };
-  };
-  if (params.scope.kind === "all") return load();
-  const { scope, ...rest } = params;
-  const key = `list:${scope.userId}:${canonicalJson({
-    ...rest,
-    role: scope.role ?? "any",
-    createdGte: rest.createdGte?.toISOString(),
-    createdLte: rest.createdLte?.toISOString(),
-  })}`;
-  return cached(core, "list", key, load, { ttlMs: LIST_TTL_MS, tags: [userTag(scope.userId)] });
+  const { scope } = params;
+  if (scope.kind === "all") return loadPage(core, params);
+  const user = { ...params, scope };
+  pageRead(core, user);
+  return cached(core, "list", pageKey(user), () => loadPage(core, user), pageEntry(scope.userId));
 }
 
 /** Summary report parameters. */

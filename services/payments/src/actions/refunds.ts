@@ -1,7 +1,7 @@
 import { createEvent, type Id, newId } from "@payments/contracts";
 import { enqueueEvents } from "@payments/events";
 import { ApiError, badRequest, conflict, currentTraceparent } from "@payments/service-kit";
-import { afterCommit, type PaymentsCore, type PaymentsDb } from "../core.ts";
+import type { PaymentsCore, PaymentsDb } from "../core.ts";
 import { findPayment } from "../db/queries.ts";
 import { insertRefund, lockPayment as lockRow, setRefundPending, settleRefundRow } from "../db/refunds.ts";
 import type { PaymentRow, RefundRow } from "../db/schema.ts";
@@ -9,6 +9,7 @@ import { inTransaction } from "../db/transitions.ts";
 import { checkRefund, type RefundCheck, statusAfterRefunds } from "../domain/state-machine.ts";
 import { type ApiRefund, refundSnapshot, toApiRefund } from "../domain/views.ts";
 import { type PaymentProcessor, type ProcessorResult, withTimeout } from "../processor/processor.ts";
+import { afterCommit } from "./cached-views.ts";
 import type { CompleteKey } from "./idempotency.ts";
 import { type Actor, paymentNotFound, refuseInactiveActor, visibleTo } from "./payments.ts";
 import { applyTransition } from "./transition.ts";

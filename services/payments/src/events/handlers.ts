@@ -7,8 +7,9 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from "@payments/events";
+import { afterCommit } from "../actions/cached-views.ts";
 import { applyTransition } from "../actions/transition.ts";
-import { afterCommit, type PaymentsCore, type PaymentsDb } from "../core.ts";
+import type { PaymentsCore, PaymentsDb } from "../core.ts";
 import { pendingPaymentsOf, upsertUser } from "../db/directory.ts";
 import type { PaymentRow } from "../db/schema.ts";
 import type { PolicyHolder } from "../policy.ts";

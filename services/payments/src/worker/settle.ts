@@ -1,7 +1,8 @@
 import { type EventData, newId } from "@payments/contracts";
 import { inSpan } from "@payments/service-kit";
+import { afterCommit } from "../actions/cached-views.ts";
 import { transitionAttributes, transitionEvent } from "../actions/transition.ts";
-import { afterCommit, type PaymentsCore } from "../core.ts";
+import type { PaymentsCore } from "../core.ts";
 import { type AttemptRecord, markProcessing, markSettled, type OutboxEvent } from "../db/payment-writes.ts";
 import { findPayment } from "../db/queries.ts";
 import type { PaymentState } from "../db/schema.ts";

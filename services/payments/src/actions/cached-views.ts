@@ -1,0 +1,210 @@
+import type { CacheSetOptions } from "@payments/cache";
+import type { Id } from "@payments/contracts";
+import { LIST_TTL_MS, PAYMENT_TTL_MS, type PaymentsCore, paymentKey, userTag } from "../core.ts";
+import { findNamedPayment, type ListParams, listPayments } from "../db/lists.ts";
+import type { PartyScope } from "../db/queries.ts";
+import type { PaymentRow } from "../db/schema.ts";
+import { canonicalJson } from "../domain/idempotency.ts";
+import { type ApiPayment, toApiPayment } from "../domain/views.ts";
+
+/** A page of payments as the list route returns it. */
+export interface PaymentPage {
+  object: "list";
+  data: ApiPayment[];
+  has_more: boolean;
+}
+
+/** A user's list params (platform-wide admin pages are not cached). */
+export type UserListParams = ListParams & { scope: Extract<PartyScope, { kind: "user" }> };
+
+/** One payment's detail view from the database; undefined (never cached) for an unknown id. */
+export async function loadPayment(core: PaymentsCore, id: Id<"pay">): Promise<ApiPayment | undefined> {
+  const row = await findNamedPayment(core.db, id);
+  return row ? toApiPayment(row) : undefined;
+}
+
+/** One page of payments from the database. */
+export async function loadPage(core: PaymentsCore, params: ListParams): Promise<PaymentPage> {
+  const { rows, hasMore } = await listPayments(core.db, params);
+  return { object: "list", data: rows.map(toApiPayment), has_more: hasMore };
+}
+
+/** The cache key of one user's page: the user, then every parameter that shapes the page. */
+export function pageKey(params: UserListParams): string {
+  const { scope, ...rest } = params;
+  return `list:${scope.userId}:${canonicalJson({
+    ...rest,
+    role: scope.role ?? "any",
+    createdGte: rest.createdGte?.toISOString(),
+    createdLte: rest.createdLte?.toISOString(),
+  })}`;
+}
+
+export const paymentEntry: CacheSetOptions = { ttlMs: PAYMENT_TTL_MS };
+export const pageEntry = (userId: string): CacheSetOptions => ({
+  ttlMs: LIST_TTL_MS,
+  tags: [userTag(userId)],
+});
+
+/** Pages refilled per user after a change: the ones read most recently (a dashboard's first page or two). */
+const PAGES_PER_USER = 4;
+/** Users whose recent pages a process remembers; the least recently reading are forgotten first. */
+const USERS_REMEMBERED = 10_000;
+
+/**
+ * The list pages this process served recently, per user, so that a change can put their new version into
+ * the cache (write-through) instead of leaving the next reader a miss. Only pages read within their TTL are
+ * refilled: a page nobody reads any more is just invalidated, as before.
+ */
+class RecentPages {
+  private readonly users = new Map<string, Map<string, { params: UserListParams; readAt: number }>>();
+
+  read(params: UserListParams, now: number): void {
+    const userId = params.scope.userId;
+    const pages = this.users.get(userId) ?? new Map();
+    // Maps keep insertion order: re-inserting makes this the most recent user and page.
+    this.users.delete(userId);
+    this.users.set(userId, pages);
+    const key = pageKey(params);
+    pages.delete(key);
+    pages.set(key, { params, readAt: now });
+    for (const oldest of pages.keys()) {
+      if (pages.size <= PAGES_PER_USER) break;
+      pages.delete(oldest);
+    }
+    for (const oldest of this.users.keys()) {
+      if (this.users.size <= USERS_REMEMBERED) break;
+      this.users.delete(oldest);
+    }
+  }
+
+  /** The pages of `userId` read within the list TTL. */
+  of(userId: string, now: number): Map<string, UserListParams> {
+    const recent = new Map<string, UserListParams>();
+    const pages = this.users.get(userId);
+    if (!pages) return recent;
+    for (const [key, page] of pages) {
+      if (now - page.readAt < LIST_TTL_MS) recent.set(key, page.params);
+      else pages.delete(key);
+    }
+    if (pages.size === 0) this.users.delete(userId);
+    return recent;
+  }
+}
+
+const recentPagesOf = new WeakMap<PaymentsCore["cache"], RecentPages>();
+
+function recentPages(core: PaymentsCore): RecentPages {
+  let recent = recentPagesOf.get(core.cache);
+  if (!recent) {
+    recent = new RecentPages();
+    recentPagesOf.set(core.cache, recent);
+  }
+  return recent;
+}
+
+/** Records that a user's page was served (from the cache or the database). */
+export function pageRead(core: PaymentsCore, params: UserListParams): void {
+  recentPages(core).read(params, performance.now());
+}
+
+/** What one committed change makes stale, and the fills that put the new views in their place. */
+interface Stale {
+  keys: Set<string>;
+  tags: Set<string>;
+  /** Cache key → its guarded fill (`Cache.fill`), run after the invalidation. */
+  fills: Map<string, () => Promise<unknown>>;
+}
+
+type Invalidator = (stale: Stale) => Promise<void>;
+
+/**
+ * Cache invalidation and write-through, coalesced: every key and tag named during one turn of the event
+ * loop is invalidated once, in one batch that starts after all of them were named (so after each caller's
+ * commit); then each view named for a fill is loaded again and stored, once per batch, and the callers wait
+ * for both. Under load the same user tags are named by hundreds of transitions a second: two round trips
+ * per batch for the invalidation instead of two or more per transition. The fills are `Cache.fill`s: one
+ * that a later change's invalidation overtook is not stored, and a reader that loaded a row just before a
+ * commit cannot write its stale copy back either (docs/adr/0035, 0037).
+ */
+function createInvalidator(core: PaymentsCore): Invalidator {
+  let open: { stale: Stale; done: Promise<void> } | undefined;
+  const fill = async (key: string, run: () => Promise<unknown>) => {
+    try {
+      await run();
+    } catch (error) {
+      // The invalidation stands: the next reader loads the view itself.
+      core.logger.warn(
+        { key, err: error instanceof Error ? error.message : String(error) },
+        "cache fill failed",
+      );
+    }
+  };
+  // The cache logs and swallows its own failures: this never rejects.
+  const run = async ({ keys, tags, fills }: Stale) => {
+    await Promise.all([core.cache.del(...keys), core.cache.invalidateTag(...tags)]);
+    await Promise.all([...fills].map(([key, load]) => fill(key, load)));
+  };
+  return (stale) => {
+    let batch = open;
+    if (!batch) {
+      const pending: Stale = { keys: new Set(), tags: new Set(), fills: new Map() };
+      const done = new Promise<void>((resolve) => {
+        setImmediate(() => {
+          if (open?.stale === pending) open = undefined;
+          void run(pending).then(resolve);
+        });
+      });
+      batch = open = { stale: pending, done };
+    }
+    for (const key of stale.keys) batch.stale.keys.add(key);
+    for (const tag of stale.tags) batch.stale.tags.add(tag);
+    for (const [key, load] of stale.fills) batch.stale.fills.set(key, load);
+    return batch.done;
+  };
+}
+
+const invalidators = new WeakMap<PaymentsCore["cache"], Invalidator>();
+
+function invalidatorOf(core: PaymentsCore): Invalidator {
+  let invalidator = invalidators.get(core.cache);
+  if (!invalidator) {
+    invalidator = createInvalidator(core);
+    invalidators.set(core.cache, invalidator);
+  }
+  return invalidator;
+}
+
+/**
+ * What must follow every committed change of payments: wake the outbox relay, invalidate their cached views
+ * (detail, and every list page of the payer and payee), then write the new views through — each payment's
+ * detail, and the pages of the payer and payee this process served within their TTL — so that the next
+ * reader hits the new version rather than missing. Called in the same code path as the change, right after
+ * its commit; resolves once the cache holds no view older than the change (read-your-writes).
+ */
+export async function afterCommit(
+  core: PaymentsCore,
+  changed: readonly Pick<PaymentRow, "id" | "payerId" | "payeeId">[],
+  opts: { created?: boolean } = {},
+): Promise<void> {
+  core.eventsCommitted();
+  const stale: Stale = { keys: new Set(), tags: new Set(), fills: new Map() };
+  const users = new Set<string>();
+  for (const p of changed) {
+    const key = paymentKey(p.id);
+    // A payment just created cannot have a cached detail (unknown ids are never cached); lists can.
+    if (!opts.created) stale.keys.add(key);
+    stale.fills.set(key, () => core.cache.fill(key, () => loadPayment(core, p.id), paymentEntry));
+    users.add(p.payerId);
+    users.add(p.payeeId);
+  }
+  if (users.size === 0) return;
+  const now = performance.now();
+  for (const userId of users) {
+    stale.tags.add(userTag(userId));
+    for (const [key, params] of recentPages(core).of(userId, now)) {
+      stale.fills.set(key, () => core.cache.fill(key, () => loadPage(core, params), pageEntry(userId)));
+    }
+  }
+  await invalidatorOf(core)(stale);
+}
