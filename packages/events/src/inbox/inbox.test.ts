@@ -82,9 +82,9 @@ function inboxSuite(getHandle: () => FixtureHandle): void {
 describeOnFixtureDatabases("inbox", (run) => {
   inboxSuite(run.handle);
 
-  it.if(run.adapter === "postgres")(
-    "two concurrent deliveries of one event from separate pools: exactly one applies",
-    async () => {
+  // PGlite is one connection inside this process: two pools cannot race there, so the case is Postgres's.
+  if (run.adapter === "postgres")
+    it("two concurrent deliveries of one event from separate pools: exactly one applies", async () => {
       const handle = run.handle();
       const other = await openFixtureDatabase(run.url());
       try {
@@ -105,6 +105,5 @@ describeOnFixtureDatabases("inbox", (run) => {
       } finally {
         await other.close();
       }
-    },
-  );
+    });
 });

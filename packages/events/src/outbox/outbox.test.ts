@@ -170,9 +170,10 @@ function outboxSuite(getHandle: () => FixtureHandle): void {
 describeOnFixtureDatabases("outbox", (run) => {
   outboxSuite(run.handle);
 
-  it.if(run.adapter === "postgres")(
-    "two relays in separate pools over 500 rows publish each event exactly once, in order",
-    async () => {
+  // PGlite is one connection inside this process: there are no separate pools to race there, so the case
+  // exists for Postgres only (not a skip: nothing is left untested on PGlite that could run on it).
+  if (run.adapter === "postgres")
+    it("two relays in separate pools over 500 rows publish each event exactly once, in order", async () => {
       const handle = run.handle();
       await handle.db.delete(outbox);
       const events = Array.from({ length: 500 }, () => sampleEvent("payment.created"));
@@ -215,7 +216,5 @@ describeOnFixtureDatabases("outbox", (run) => {
           /service="test"} (\d+)/,
         )?.[1] ?? "0";
       expect(Number(await count(registryA)) + Number(await count(registryB))).toBe(500);
-    },
-    60_000,
-  );
+    }, 60_000);
 });
