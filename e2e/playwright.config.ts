@@ -28,7 +28,7 @@ export default defineConfig({
   // Each journey makes users of its own, so files run side by side; two workers match the two cores the
   // platform shares with the browsers (tests within a file run in order).
   fullyParallel: false,
-  workers: 2,
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: 0,
   forbidOnly: env.ci,
   timeout: 60_000,

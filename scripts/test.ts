@@ -3,7 +3,7 @@
  * its URL is set, or when one answers on its standard local port; otherwise they do not run and this
  * script says why. Under CI=true a suite that cannot run is a failure, never a silent skip.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,18 +49,39 @@ for (const server of servers) {
   }
 }
 
-async function run(name: string, cmd: string[], opts: { stdin?: Blob; cwd?: string } = {}): Promise<boolean> {
-  console.log(`\n━━ ${name}: ${cmd.join(" ")}`);
+/** Where a lane running beside another writes its suites' output until it can be printed whole. */
+const logDir = mkdtempSync(join(tmpdir(), "test-lanes-"));
+let logs = 0;
+
+/**
+ * Runs one suite. With `quiet`, its output goes to a file that is printed whole when it ends, so two
+ * lanes running at once (below) do not interleave their lines.
+ */
+async function run(
+  name: string,
+  cmd: string[],
+  opts: { stdin?: Blob; cwd?: string; quiet?: boolean } = {},
+): Promise<boolean> {
+  const title = `\n━━ ${name}: ${cmd.join(" ")}`;
+  if (!opts.quiet) console.log(title);
+  const log = opts.quiet ? join(logDir, `${logs++}.log`) : undefined;
+  const fd = log ? openSync(log, "w") : undefined;
   const start = performance.now();
   const proc = Bun.spawn(cmd, {
     cwd: opts.cwd ?? root,
     env,
-    stdout: "inherit",
-    stderr: "inherit",
+    stdout: fd ?? "inherit",
+    stderr: fd ?? "inherit",
     stdin: opts.stdin ?? "ignore",
   });
   const ok = (await proc.exited) === 0;
-  outcomes.push({ name, status: ok ? "passed" : "failed", seconds: (performance.now() - start) / 1000 });
+  const seconds = (performance.now() - start) / 1000;
+  if (fd !== undefined && log) {
+    closeSync(fd);
+    console.log(`${title}  (${seconds.toFixed(0)} s, ran beside the other lane)`);
+    process.stdout.write(readFileSync(log, "utf8"));
+  }
+  outcomes.push({ name, status: ok ? "passed" : "failed", seconds });
   return ok;
 }
 
@@ -84,38 +105,72 @@ if (missingServers.length > 0) {
 }
 // Line coverage is measured by these very runs (no second pass): the floors are checked after the suites.
 const coverageDir = mkdtempSync(join(tmpdir(), "coverage-"));
-await run("bun test (packages, services, scripts, infra, bench)", [
-  "bun",
-  "test",
-  "--timeout",
-  "60000",
-  ...bunCoverageFlags(coverageDir),
-  "./packages",
-  "./services",
-  "./scripts",
-  "./infra",
-  "./bench",
-]);
+const serverBinaries =
+  ["redis-server", "rabbitmq-server"].every((b) => Bun.which(b, { PATH: `${process.env.PATH}:/usr/sbin` })) &&
+  new Bun.Glob("/usr/lib/postgresql/*/bin/initdb").scanSync({ absolute: true }).next().done === false;
 
-const promtool = Bun.which("promtool");
-if (promtool) {
-  const dump = Bun.spawn(["bun", "packages/service-kit/scripts/dump-metrics.ts"], {
-    cwd: root,
-    env,
-    stdout: "pipe",
-  });
-  const text = await new Response(dump.stdout).text();
-  await run("promtool check metrics", [promtool, "check", "metrics"], { stdin: new Blob([text]) });
-} else {
-  notRun("promtool check metrics", "promtool not installed (apt-get install prometheus)");
+/** bun's suites: they wait on the real servers and on timers about as much as they compute. */
+async function bunLane(): Promise<void> {
+  await run(
+    "bun test (packages, services, scripts, infra, bench)",
+    [
+      "bun",
+      "test",
+      "--timeout",
+      "60000",
+      ...bunCoverageFlags(coverageDir),
+      "./packages",
+      "./services",
+      "./scripts",
+      "./infra",
+      "./bench",
+    ],
+    { quiet: true },
+  );
 }
 
-if (existsSync(`${root}frontends/shell/package.json`)) {
-  await run("typecheck (frontends)", ["bun", "run", "typecheck:frontends"]);
-  for (const app of FRONTENDS)
-    await run(`frontend tests (vitest, ${app})`, vitestCommand(app, coverageDir), {
-      cwd: join(root, "frontends", app),
+/**
+ * Beside them (CI's budget, docs/quality.md): metrics names, the frontends' typecheck and tests, then the
+ * chaos suite, which starts private Postgres, Redis and RabbitMQ nodes of its own (the Debian binaries), so
+ * it never disturbs the shared servers the other lane uses.
+ */
+async function otherLane(): Promise<void> {
+  const promtool = Bun.which("promtool");
+  if (promtool) {
+    const dump = Bun.spawn(["bun", "packages/service-kit/scripts/dump-metrics.ts"], {
+      cwd: root,
+      env,
+      stdout: "pipe",
     });
+    const text = await new Response(dump.stdout).text();
+    await run("promtool check metrics", [promtool, "check", "metrics"], {
+      stdin: new Blob([text]),
+      quiet: true,
+    });
+  } else {
+    notRun("promtool check metrics", "promtool not installed (apt-get install prometheus)");
+  }
+  if (existsSync(`${root}frontends/shell/package.json`)) {
+    await run("typecheck (frontends)", ["bun", "run", "typecheck:frontends"], { quiet: true });
+    for (const app of FRONTENDS)
+      await run(`frontend tests (vitest, ${app})`, vitestCommand(app, coverageDir), {
+        cwd: join(root, "frontends", app),
+        quiet: true,
+      });
+  }
+  if (serverBinaries) {
+    await run("chaos (short)", ["bun", "test", "--timeout", "600000", "./e2e/chaos"], { quiet: true });
+  } else {
+    notRun("chaos (short)", "needs the Debian server binaries (postgresql, redis-server, rabbitmq-server)");
+  }
+}
+
+console.log(
+  "\n━━ two lanes at once: bun's suites | metrics, frontends, chaos (each suite printed when it ends)",
+);
+await Promise.all([bunLane(), otherLane()]);
+
+if (existsSync(`${root}frontends/shell/package.json`)) {
   // Every package ≥ 70 % of lines and at or above its recorded floor (scripts/test-coverage/floors.json).
   const rows = tally(coverageDir);
   console.log(`\n━━ line coverage\n${coverageTable(rows)}`);
@@ -127,16 +182,7 @@ if (existsSync(`${root}frontends/shell/package.json`)) {
   });
 }
 rmSync(coverageDir, { recursive: true, force: true });
-// The suites that judge the platform as a whole (docs/quality.md). Chaos starts private Postgres, Redis and
-// RabbitMQ nodes of its own (the Debian binaries), so it never disturbs the shared servers.
-const serverBinaries =
-  ["redis-server", "rabbitmq-server"].every((b) => Bun.which(b, { PATH: `${process.env.PATH}:/usr/sbin` })) &&
-  new Bun.Glob("/usr/lib/postgresql/*/bin/initdb").scanSync({ absolute: true }).next().done === false;
-if (serverBinaries) {
-  await run("chaos (short)", ["bun", "test", "--timeout", "600000", "./e2e/chaos"]);
-} else {
-  notRun("chaos (short)", "needs the Debian server binaries (postgresql, redis-server, rabbitmq-server)");
-}
+rmSync(logDir, { recursive: true, force: true });
 // Playwright needs Debian's Chromium, and its edge journeys Caddy; both are installed by .ci/run.
 const chromium = existsSync("/usr/bin/chromium");
 if (chromium && Bun.which("caddy")) {
