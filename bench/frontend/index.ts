@@ -11,7 +11,8 @@
  *   accessibility and best practices ≥ 95, with its desktop preset (the form factor the target is judged
  *   on, docs/adr/0036) and with its default (a throttled phone): medians of several runs with the machine's
  *   load beside them, what lost points and why (lighthouse-section.ts).
- * Run: `bun bench/frontend/index.ts` (or `bun run bench frontend`); `--pages=sign-in,payments`, `--runs=N`.
+ * Run: `bun bench/frontend/index.ts` (or `bun run bench frontend`); `--pages=sign-in,payments`, `--runs=N`,
+ * `--form-factor=desktop`.
  *
  * Every visit has a cold browser cache (a fresh context) and a session of its own. One unmeasured visit
  * first warms the freshly started server up (its first responses pay for JIT compilation, which no user of
@@ -29,7 +30,7 @@ import { frontendsStale } from "./build.ts";
 import type { FormFactor } from "./lighthouse.ts";
 import { lighthouseSection, median } from "./lighthouse-section.ts";
 import { startPlatform } from "./platform.ts";
-import { type Entry, type Visit, visit } from "./visit.ts";
+import { type Entry, type Visit, visitRetried } from "./visit.ts";
 
 const VISITS = 3;
 const BUDGET_KB = 150;
@@ -79,6 +80,9 @@ const LIGHTHOUSE_PAGES = ["sign-in", "payments", "payment", "new payment", "admi
 const runsArg = Number(Bun.argv.find((a) => a.startsWith("--runs="))?.slice("--runs=".length));
 const RUNS: Record<FormFactor, number> =
   runsArg > 0 ? { desktop: runsArg, mobile: runsArg } : { desktop: 5, mobile: 3 };
+/** `--form-factor=desktop` (or `mobile`): Lighthouse in that form factor only (while working on one). */
+const onlyFormFactor = Bun.argv.find((a) => a.startsWith("--form-factor="))?.slice("--form-factor=".length);
+const FORM_FACTORS = (["desktop", "mobile"] as const).filter((f) => !onlyFormFactor || f === onlyFormFactor);
 /** `--first-load-only`: skip Lighthouse (minutes) while working on bundle sizes. */
 const withLighthouse = !Bun.argv.includes("--first-load-only");
 
@@ -120,11 +124,11 @@ try {
   const measured = new Map<string, Visit[]>();
   try {
     const warm = pages[3] ?? pages[0];
-    if (warm) await visit(browser, platform.origin, warm, await sessionFor(warm.viewer));
+    if (warm) await visitRetried(browser, platform.origin, warm, () => sessionFor(warm.viewer));
     for (const entry of pages) {
       const visits: Visit[] = [];
       for (let i = 0; i < VISITS; i++)
-        visits.push(await visit(browser, platform.origin, entry, await sessionFor(entry.viewer)));
+        visits.push(await visitRetried(browser, platform.origin, entry, () => sessionFor(entry.viewer)));
       measured.set(entry.name, visits);
     }
   } finally {
@@ -164,7 +168,14 @@ try {
     figures.push(
       ...(await lighthouseSection(
         pages.filter((p) => LIGHTHOUSE_PAGES.includes(p.name)),
-        { origin: platform.origin, spkis: platform.spkis, chromiumArgs: ARGS, sessionFor, runs: RUNS },
+        {
+          origin: platform.origin,
+          spkis: platform.spkis,
+          chromiumArgs: ARGS,
+          sessionFor,
+          runs: RUNS,
+          formFactors: FORM_FACTORS,
+        },
       )),
     );
   }

@@ -23,6 +23,8 @@ export interface LighthouseOptions {
   sessionFor(viewer: Viewer): Promise<Session | undefined>;
   /** Runs per page and form factor. */
   runs: Record<FormFactor, number>;
+  /** The form factors to run (both by default). */
+  formFactors?: readonly FormFactor[];
 }
 
 /** The middle value (the lower of the two middles for an even count); NaN for none. */
@@ -72,7 +74,7 @@ export async function lighthouseSection(pages: Entry[], opts: LighthouseOptions)
     "| page | form factor | performance (runs) | accessibility | best practices | LCP | TBT | CLS | load avg | CPU index |",
   );
   console.log("|---|---|---|---|---|---|---|---|---|---|");
-  for (const formFactor of ["desktop", "mobile"] as const) {
+  for (const formFactor of opts.formFactors ?? (["desktop", "mobile"] as const)) {
     const score = chartOf(`Lighthouse, ${formFactor}, median`, "score");
     for (const entry of pages) {
       const runs: LighthouseResult[] = [];

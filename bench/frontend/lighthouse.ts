@@ -48,7 +48,7 @@ interface LhAudit {
   numericValue?: number;
   details?: { items?: Array<Record<string, unknown>> };
 }
-interface LhReport {
+export interface LhReport {
   categories: Record<string, { score: number | null; auditRefs: Array<{ id: string; weight: number }> }>;
   audits: Record<string, LhAudit>;
   runtimeError?: { code: string; message: string };
@@ -76,6 +76,19 @@ const path = (url: unknown) => {
     return String(url);
   }
 };
+
+/**
+ * The scripts and style sheets of the page that never arrived (status -1: `net::ERR_NETWORK_CHANGED` when
+ * another stack on this machine adds or removes a network interface mid-load). Such a run measures the
+ * static header of index.html, not the page — it once scored 100 with 6 ms of script — so it is a failed
+ * run, tried again like a runtime error, never a score.
+ */
+export function failedLoads(report: LhReport): string[] {
+  const items = report.audits["network-requests"]?.details?.items ?? [];
+  return items
+    .filter((r) => r.statusCode === -1 && (r.resourceType === "Script" || r.resourceType === "Stylesheet"))
+    .map((r) => path(r.url));
+}
 
 /**
  * What to look at when TBT or CLS lose points: the long tasks (over 50 ms, what TBT sums beyond 50 ms each)
@@ -149,6 +162,11 @@ export async function lighthouse(
     if (opts.reportPath) await Bun.write(opts.reportPath, out);
     if (report.runtimeError)
       throw new Error(`lighthouse: ${report.runtimeError.code} ${report.runtimeError.message}`);
+    const failed = failedLoads(report);
+    if (failed.length > 0)
+      throw new Error(
+        `lighthouse: (PAGE_NOT_LOADED) ${failed.length} files failed, ${failed.slice(0, 3).join(", ")}`,
+      );
     const score = (c: Category) => Math.round((report.categories[c]?.score ?? 0) * 100);
     const numeric = (id: string) => report.audits[id]?.numericValue ?? Number.NaN;
     return {

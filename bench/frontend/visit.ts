@@ -83,12 +83,36 @@ export async function visit(
           .catch(() => undefined),
       );
     });
+    // A file lost mid-load (net::ERR_NETWORK_CHANGED when another stack here changes the network) makes a
+    // visit that measures less than the page: it fails, and is visited again (visitRetried).
+    const lost: string[] = [];
+    page.on("requestfailed", (req) => {
+      if (["script", "stylesheet"].includes(req.resourceType())) lost.push(new URL(req.url()).pathname);
+    });
     await page.goto(`${origin}${entry.path}`, { waitUntil: "networkidle" });
+    if (lost.length > 0) throw new Error(`${entry.name}: ${lost.length} files failed to load (${lost[0]})`);
     await page.getByRole("heading", { level: 1, name: entry.heading }).first().waitFor();
     const paints = (await page.evaluate(PAINTS)) as { fcp: number; lcp: number };
     const js = (await Promise.all(bodies)).filter((file): file is JsFile => file !== undefined);
     return { js, requests, federation, ...paints };
   } finally {
     await context.close();
+  }
+}
+
+/** {@link visit}, again (up to 3 times) when a visit fails: a lost file or a page that never showed. */
+export async function visitRetried(
+  browser: Browser,
+  origin: string,
+  entry: Entry,
+  session: () => Promise<Session | undefined>,
+): Promise<Visit> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await visit(browser, origin, entry, await session());
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      console.error(`visit of ${entry.name} failed (${String(error).split("\n")[0]}); again`);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { fromMinorUnits, type Payment, queryKeys } from "@payments/api-client";
+import { type FormModule, fromMinorUnits, type Payment, queryKeys } from "@payments/api-client";
 import {
   Alert,
   Button,
@@ -7,25 +7,23 @@ import {
   Stack,
   TextField,
   useFormatters,
-  useFormSchemas,
+  useLazyZodFormOf,
   usePlatform,
-  useZodForm,
 } from "@payments/ui";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useState } from "react";
 import { useIdempotencyKey } from "./useIdempotencyKey.ts";
 
-/** Refund all or part of a payment; at most what has not been refunded yet. */
+/**
+ * Refund all or part of a payment; at most what has not been refunded yet. It shows with the payment, so
+ * it renders without the schemas (zod), fetched when a field is first focused: suspending on them hid the
+ * whole page from its payee until they had arrived and been evaluated (issue 18, Total Blocking Time).
+ */
 export function RefundForm({ payment }: { payment: Payment }) {
-  const { refundFormSchema } = useFormSchemas();
   const { api, queryClient } = usePlatform();
   const format = useFormatters();
   const idempotency = useIdempotencyKey();
   const [done, setDone] = useState(false);
   const remaining = payment.amount - payment.amount_refunded;
-  const schema = useMemo(
-    () => refundFormSchema(payment.currency, remaining, format.locale),
-    [refundFormSchema, payment.currency, remaining, format.locale],
-  );
   const submit = useCallback(
     async (body: { amount: number; reason?: string }) => {
       setDone(false);
@@ -39,7 +37,10 @@ export function RefundForm({ payment }: { payment: Payment }) {
     },
     [api, idempotency, payment.id, queryClient],
   );
-  const form = useZodForm(schema, submit);
+  const form = useLazyZodFormOf(
+    (forms: FormModule) => forms.refundFormSchema(payment.currency, remaining, format.locale),
+    submit,
+  );
   return (
     <Card title="Refund">
       <form
@@ -47,6 +48,7 @@ export function RefundForm({ payment }: { payment: Payment }) {
           const target = event.currentTarget;
           if (await form.onSubmit(event)) target.reset();
         }}
+        onFocus={form.prefetch}
         noValidate
         aria-label="Refund"
       >
