@@ -1,4 +1,4 @@
-import type { QueryClient } from "@tanstack/react-query";
+import type { Query, QueryClient } from "@tanstack/react-query";
 import { type Analytics, createAnalytics } from "../analytics/index.ts";
 import { type Api, createApi, type Preferences, refreshGrant } from "../endpoints/index.ts";
 import { ApiError, createHttpClient, type FetchLike, type HttpClient } from "../http/index.ts";
@@ -76,6 +76,13 @@ function createPreferencesStore(initial: Preferences): PreferencesStore {
  * Builds the platform: HTTP client with transparent refresh, session store with cross-tab sync, real-time
  * client whose events invalidate TanStack queries, preferences loaded at sign-in, analytics of API timings.
  */
+/** Queries read, or being read, by `at` (ms since the epoch): those a baseline at `at` must refetch. */
+export function readBy(at: number): (query: Query) => boolean {
+  return (query) =>
+    query.state.fetchStatus === "fetching" ||
+    (query.state.dataUpdatedAt > 0 && query.state.dataUpdatedAt <= at);
+}
+
 export function createPlatform(deps: PlatformDeps): Platform {
   const analytics = createAnalytics({ send: deps.sendBeacon });
   // The session needs the HTTP client for refresh and the client needs the session for tokens: the
@@ -147,6 +154,14 @@ export function createPlatform(deps: PlatformDeps): Platform {
   realtime.onResync((rooms) => {
     for (const room of rooms) {
       for (const queryKey of keysForRoom(room)) void queryClient.invalidateQueries({ queryKey });
+    }
+  });
+  // Only what was read (or was being read) before the subscription began can have missed an event.
+  realtime.onBaseline((rooms, at) => {
+    for (const room of rooms) {
+      for (const queryKey of keysForRoom(room)) {
+        void queryClient.invalidateQueries({ queryKey, predicate: readBy(at) });
+      }
     }
   });
 

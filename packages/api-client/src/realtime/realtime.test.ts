@@ -132,6 +132,23 @@ describe("realtime client", () => {
     expect(new Set(t.resyncs[0])).toEqual(new Set(["user:u", "broadcast", `payment:${PAY}`]));
   });
 
+  it("reports the first welcome once as the baseline, with its rooms; a reconnect's welcome is no baseline", async () => {
+    const baselines: string[][] = [];
+    t.client.onBaseline((rooms) => baselines.push([...rooms]));
+    t.client.start();
+    await flush();
+    t.socket(0).open();
+    expect(baselines).toEqual([]);
+    t.socket(0).receive({ type: "welcome", seq: { "user:u": 4, broadcast: 0 } });
+    expect(baselines).toEqual([["user:u", "broadcast"]]);
+    t.socket(0).drop();
+    t.timers.advance(10_000);
+    await flush();
+    t.socket(1).open();
+    t.socket(1).receive({ type: "welcome", seq: { "user:u": 9, broadcast: 0 } });
+    expect(baselines).toHaveLength(1);
+  });
+
   it("detects a seq gap and asks for a refetch of that room", async () => {
     t.client.start();
     await flush();

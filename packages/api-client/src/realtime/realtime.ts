@@ -43,6 +43,12 @@ export interface RealtimeClient {
   onEvent(handler: (event: EventEnvelope, room: string) => void): () => void;
   /** Rooms whose events may have been missed (a `seq` gap, or a reconnect): their data must be refetched. */
   onResync(handler: (rooms: readonly string[]) => void): () => void;
+  /**
+   * The first connection's welcome (`at`: when it arrived): data a page fetched before it may lack events
+   * published between that read and the subscription (a sign-in's own notice, say), so whatever was read or
+   * in flight by then must be read again. Reconnects resync everything instead ({@link onResync}).
+   */
+  onBaseline(handler: (rooms: readonly string[], at: number) => void): () => void;
   onStatus(handler: (status: RealtimeStatus) => void): () => void;
   status(): RealtimeStatus;
   /** Settles once every event received so far has been handed to the `onEvent` handlers (or refetched). */
@@ -98,6 +104,8 @@ export function createRealtimeClient(deps: RealtimeDeps): RealtimeClient {
   const recent = new Set<string>();
   const eventHandlers = new Set<(event: EventEnvelope, room: string) => void>();
   const resyncHandlers = new Set<(rooms: readonly string[]) => void>();
+  const baselineHandlers = new Set<(rooms: readonly string[], at: number) => void>();
+  let baselined = false;
   const statusHandlers = new Set<(status: RealtimeStatus) => void>();
   let status: RealtimeStatus = "idle";
   let socket: WebSocketLike | undefined;
@@ -145,6 +153,12 @@ export function createRealtimeClient(deps: RealtimeDeps): RealtimeClient {
     const message = parsed.output;
     if (message.type === "welcome") {
       for (const [room, seq] of Object.entries(message.seq)) lastSeq.set(room, seq);
+      if (!baselined) {
+        baselined = true;
+        const rooms = Object.keys(message.seq);
+        const at = Date.now();
+        for (const handler of baselineHandlers) handler(rooms, at);
+      }
       return;
     }
     if (message.type === "subscribed") {
@@ -284,6 +298,10 @@ export function createRealtimeClient(deps: RealtimeDeps): RealtimeClient {
     onResync(handler) {
       resyncHandlers.add(handler);
       return () => resyncHandlers.delete(handler);
+    },
+    onBaseline(handler) {
+      baselineHandlers.add(handler);
+      return () => baselineHandlers.delete(handler);
     },
     onStatus(handler) {
       statusHandlers.add(handler);
