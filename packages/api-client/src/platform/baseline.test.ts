@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { QueryClient } from "@tanstack/react-query";
+import { describe, expect, it } from "vitest";
 import { readBy } from "./platform.ts";
 
 describe("the first welcome's baseline", () => {
