@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parseExposition } from "@payments/service-kit/testing";
-import { loadPage, loadPayment, pageEntry, pageKey } from "../src/actions/cached-views.ts";
+import { loadPage, loadPayment, pageEntry, pageKey, refillsSettled } from "../src/actions/cached-views.ts";
 import { paymentKey } from "../src/core.ts";
 import type { ApiPayment } from "../src/domain/views.ts";
 import {
@@ -13,8 +13,9 @@ import {
   type TestUser,
 } from "./support.ts";
 
-// The cache's rules after a committed change (docs/adr/0037): the change's views are written through, so
-// the next read is a hit that shows the change; nothing loaded before the change is stored after it.
+// The cache's rules after a committed change (docs/adr/0037): the change's views are written through in the
+// background (`refillsSettled`), so once that caught up the next read is a hit that shows the change;
+// before it, a read misses and loads the change itself; nothing loaded before the change is stored after it.
 let close: () => Promise<void>;
 let h: Harness;
 let customer: TestUser;
@@ -72,8 +73,9 @@ describe(`payments cache write-through (${adapters})`, () => {
     await page(customer.token);
     await page(vendor.token);
     const p = await create(4_200);
+    await refillsSettled(h.core);
     const start = await lookups();
-    // Read-your-writes: the creator's very next reads show the payment, from the cache.
+    // The creator's next reads show the payment, from the cache.
     expect((await page(customer.token)).data[0]).toMatchObject({ id: p.id, status: "pending" });
     expect((await page(vendor.token)).data[0]).toMatchObject({ id: p.id, status: "pending" });
     expect(await detail(p.id)).toMatchObject({ status: "pending" });
@@ -81,6 +83,7 @@ describe(`payments cache write-through (${adapters})`, () => {
 
     // The worker's two transitions (pending → processing → succeeded) are written through as well.
     await h.drain();
+    await refillsSettled(h.core);
     const settled = await lookups();
     expect(await detail(p.id, vendor.token)).toMatchObject({ status: "succeeded" });
     expect((await page(customer.token)).data[0]).toMatchObject({ id: p.id, status: "succeeded" });
@@ -92,6 +95,10 @@ describe(`payments cache write-through (${adapters})`, () => {
     const p = await create(4_300);
     expect(await detail(p.id)).toMatchObject({ status: "pending" });
     expect((await cancel(p.id)).status).toBe(200);
+    // Read-your-writes holds at once (the cancel's answer came after the invalidation): a miss or a hit, the
+    // new status either way.
+    expect(await detail(p.id)).toMatchObject({ status: "canceled" });
+    await refillsSettled(h.core);
     const before = await lookups();
     expect(await detail(p.id)).toMatchObject({ status: "canceled" });
     expect((await page(customer.token)).data[0]).toMatchObject({ id: p.id, status: "canceled" });
@@ -107,6 +114,7 @@ describe(`payments cache write-through (${adapters})`, () => {
       expect((await cancel(p.id)).status).toBe(200);
       return old;
     });
+    await refillsSettled(h.core);
     expect(stale?.status).toBe("pending");
     expect(await h.cache.get<ApiPayment>(paymentKey(p.id))).toMatchObject({ status: "canceled" });
     expect(await detail(p.id)).toMatchObject({ status: "canceled" });
@@ -133,6 +141,7 @@ describe(`payments cache write-through (${adapters})`, () => {
     await h.cache.fill(paymentKey(p.id), async () => {
       const old = await loadPayment(h.core, p.id);
       expect((await cancel(p.id)).status).toBe(200);
+      await refillsSettled(h.core);
       return old;
     });
     expect(await h.cache.get<ApiPayment>(paymentKey(p.id))).toMatchObject({ status: "canceled" });
@@ -142,6 +151,7 @@ describe(`payments cache write-through (${adapters})`, () => {
       async () => {
         const old = await loadPage(h.core, customerPage());
         await create(4_700);
+        await refillsSettled(h.core);
         return old;
       },
       pageEntry(customer.id),

@@ -118,32 +118,88 @@ interface Stale {
 
 type Invalidator = (stale: Stale) => Promise<void>;
 
+/** Refills at most this many views at once, in the background. */
+const REFILLS_IN_FLIGHT = 2;
+/** Refills waiting beyond this are dropped, oldest first: their keys stay invalidated (a miss, not a lie). */
+const REFILLS_QUEUED = 256;
+
 /**
- * Cache invalidation and write-through, coalesced: every key and tag named during one turn of the event
- * loop is invalidated once, in one batch that starts after all of them were named (so after each caller's
- * commit); then each view named for a fill is loaded again and stored, once per batch, and the callers wait
- * for both. Under load the same user tags are named by hundreds of transitions a second: two round trips
- * per batch for the invalidation instead of two or more per transition. The fills are `Cache.fill`s: one
- * that a later change's invalidation overtook is not stored, and a reader that loaded a row just before a
- * commit cannot write its stale copy back either (docs/adr/0035, 0037).
+ * The write-through, bounded: fills run in the background, at most {@link REFILLS_IN_FLIGHT} at a time, and
+ * the queue keeps the newest {@link REFILLS_QUEUED} keys. A burst of writes (a seed, a batch of settlements)
+ * once made every transition wait for up to nine reads and starved the pool the requests need (a payment's
+ * page waited over 10 s in CI); now a burst costs two connections at most and turns into cache misses.
  */
-function createInvalidator(core: PaymentsCore): Invalidator {
-  let open: { stale: Stale; done: Promise<void> } | undefined;
-  const fill = async (key: string, run: () => Promise<unknown>) => {
+class Refiller {
+  private readonly queue = new Map<string, () => Promise<unknown>>();
+  private active = 0;
+  private idle: Array<() => void> = [];
+
+  constructor(private readonly core: PaymentsCore) {}
+
+  add(fills: Map<string, () => Promise<unknown>>): void {
+    for (const [key, load] of fills) {
+      // The newest change's load replaces an older one waiting for the same key.
+      this.queue.delete(key);
+      this.queue.set(key, load);
+    }
+    for (const oldest of this.queue.keys()) {
+      if (this.queue.size <= REFILLS_QUEUED) break;
+      this.queue.delete(oldest);
+    }
+    this.pump();
+  }
+
+  /** Resolves once no refill is queued or running (tests, and a clean shutdown). */
+  settled(): Promise<void> {
+    if (this.active === 0 && this.queue.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.active < REFILLS_IN_FLIGHT) {
+      const next = this.queue.entries().next();
+      if (next.done) break;
+      const [key, load] = next.value;
+      this.queue.delete(key);
+      this.active++;
+      void this.run(key, load).finally(() => {
+        this.active--;
+        this.pump();
+        if (this.active === 0 && this.queue.size === 0) {
+          for (const resolve of this.idle.splice(0)) resolve();
+        }
+      });
+    }
+  }
+
+  private async run(key: string, load: () => Promise<unknown>): Promise<void> {
     try {
-      await run();
+      await load();
     } catch (error) {
       // The invalidation stands: the next reader loads the view itself.
-      core.logger.warn(
+      this.core.logger.warn(
         { key, err: error instanceof Error ? error.message : String(error) },
         "cache fill failed",
       );
     }
-  };
+  }
+}
+
+/**
+ * Cache invalidation, coalesced: every key and tag named during one turn of the event loop is invalidated
+ * once, in one batch that starts after all of them were named (so after each caller's commit); callers wait
+ * for it. Under load the same user tags are named by hundreds of transitions a second: two round trips per
+ * batch instead of two or more per transition. Then the views named for a fill are handed to the
+ * {@link Refiller}. Fills are `Cache.fill`s: one that a later change's invalidation overtook is not stored,
+ * and a reader that loaded a row just before a commit cannot write its stale copy back either (docs/adr/0035,
+ * 0037).
+ */
+function createInvalidator(core: PaymentsCore, refiller: Refiller): Invalidator {
+  let open: { stale: Stale; done: Promise<void> } | undefined;
   // The cache logs and swallows its own failures: this never rejects.
   const run = async ({ keys, tags, fills }: Stale) => {
     await Promise.all([core.cache.del(...keys), core.cache.invalidateTag(...tags)]);
-    await Promise.all([...fills].map(([key, load]) => fill(key, load)));
+    refiller.add(fills);
   };
   return (stale) => {
     let batch = open;
@@ -164,15 +220,21 @@ function createInvalidator(core: PaymentsCore): Invalidator {
   };
 }
 
-const invalidators = new WeakMap<PaymentsCore["cache"], Invalidator>();
+const invalidators = new WeakMap<PaymentsCore["cache"], { invalidate: Invalidator; refiller: Refiller }>();
 
-function invalidatorOf(core: PaymentsCore): Invalidator {
-  let invalidator = invalidators.get(core.cache);
-  if (!invalidator) {
-    invalidator = createInvalidator(core);
-    invalidators.set(core.cache, invalidator);
+function invalidatorOf(core: PaymentsCore): { invalidate: Invalidator; refiller: Refiller } {
+  let found = invalidators.get(core.cache);
+  if (!found) {
+    const refiller = new Refiller(core);
+    found = { invalidate: createInvalidator(core, refiller), refiller };
+    invalidators.set(core.cache, found);
   }
-  return invalidator;
+  return found;
+}
+
+/** Resolves once the write-through has caught up: every queued refill stored (or found overtaken). */
+export function refillsSettled(core: PaymentsCore): Promise<void> {
+  return invalidatorOf(core).refiller.settled();
 }
 
 /**
@@ -180,7 +242,8 @@ function invalidatorOf(core: PaymentsCore): Invalidator {
  * (detail, and every list page of the payer and payee), then write the new views through — each payment's
  * detail, and the pages of the payer and payee this process served within their TTL — so that the next
  * reader hits the new version rather than missing. Called in the same code path as the change, right after
- * its commit; resolves once the cache holds no view older than the change (read-your-writes).
+ * its commit; resolves once the cache holds no view older than the change (read-your-writes), without
+ * waiting for the refills ({@link refillsSettled}).
  */
 export async function afterCommit(
   core: PaymentsCore,
@@ -206,5 +269,5 @@ export async function afterCommit(
       stale.fills.set(key, () => core.cache.fill(key, () => loadPage(core, params), pageEntry(userId)));
     }
   }
-  await invalidatorOf(core)(stale);
+  await invalidatorOf(core).invalidate(stale);
 }
