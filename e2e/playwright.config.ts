@@ -32,7 +32,10 @@ export default defineConfig({
   retries: 0,
   forbidOnly: env.ci,
   timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Two shared cores run two Chromiums, every service in one process, Postgres and Caddy: load average 8-9
+  // measured during the run, and an API call then waits 4-5 s at times (traces of 2026-12-06). An
+  // expectation that a page shows something gets 20 s; a broken page still fails, a slow one does not.
+  expect: { timeout: 20_000 },
   // Eleven projects (journeys, accounts, 2FA, payments UI, fuzz, security) on two shared cores: 10 minutes
   // on a quiet machine, and 20 to 26 measured on 2026-12-06 (a11y over every page, a busier machine). The
   // limit catches a hung run, not a slow one: CI's own limit is 90 minutes.

@@ -46,8 +46,12 @@ export const pageEntry = (userId: string): CacheSetOptions => ({
   tags: [userTag(userId)],
 });
 
-/** Pages refilled per user after a change: the ones read most recently (a dashboard's first page or two). */
-const PAGES_PER_USER = 4;
+/**
+ * Pages refilled per user after a change: the one read most recently (the list a person is looking at).
+ * Four made a settlement cost up to nine reads; with the refills of a burst that competed for the CPU the
+ * requests needed on two shared cores.
+ */
+const PAGES_PER_USER = 1;
 /** Users whose recent pages a process remembers; the least recently reading are forgotten first. */
 const USERS_REMEMBERED = 10_000;
 
@@ -118,16 +122,16 @@ interface Stale {
 
 type Invalidator = (stale: Stale) => Promise<void>;
 
-/** Refills at most this many views at once, in the background. */
-const REFILLS_IN_FLIGHT = 2;
+/** Refills at most this many views at once, in the background: one database connection at most. */
+const REFILLS_IN_FLIGHT = 1;
 /** Refills waiting beyond this are dropped, oldest first: their keys stay invalidated (a miss, not a lie). */
-const REFILLS_QUEUED = 256;
+const REFILLS_QUEUED = 64;
 
 /**
  * The write-through, bounded: fills run in the background, at most {@link REFILLS_IN_FLIGHT} at a time, and
  * the queue keeps the newest {@link REFILLS_QUEUED} keys. A burst of writes (a seed, a batch of settlements)
  * once made every transition wait for up to nine reads and starved the pool the requests need (a payment's
- * page waited over 10 s in CI); now a burst costs two connections at most and turns into cache misses.
+ * page waited over 10 s in CI); now a burst costs one connection at most and turns into cache misses.
  */
 class Refiller {
   private readonly queue = new Map<string, () => Promise<unknown>>();
