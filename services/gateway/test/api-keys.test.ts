@@ -6,65 +6,33 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { EventEnvelope } from "@payments/contracts";
 import { createRabbitBus } from "@payments/events";
-import { createTestDatabase, isCI, mailedToken, realServer, type TestDatabase } from "@payments/testing";
-import { privateVhost } from "../../../infra/test/support/platform.ts";
-import { startServiceProcess } from "./support.ts";
+import { isCI, mailedToken, realServer } from "@payments/testing";
+import { startTwoGateways, type TwoGateways } from "./support.ts";
 
 const postgresUrl = realServer("postgres");
 const rabbitmqUrl = realServer("rabbitmq");
 const redisUrl = realServer("redis");
-const mailbox = mkdtempSync(join(tmpdir(), "apikey-mailbox-"));
 
 interface Json {
   [key: string]: unknown;
 }
 
 describe.if(Boolean(postgresUrl && rabbitmqUrl && redisUrl) || isCI)("API keys through two gateways", () => {
-  const children: Bun.Subprocess<"ignore", "ignore", "pipe">[] = [];
-  const databases: TestDatabase[] = [];
-  let vhost: Awaited<ReturnType<typeof privateVhost>> | undefined;
+  let platform: TwoGateways | undefined;
   let a = "";
   let b = "";
-
-  const startService = (name: string, env: Record<string, string>) =>
-    startServiceProcess(children, name, env);
+  let mailbox = "";
 
   beforeAll(async () => {
     if (!postgresUrl || !rabbitmqUrl || !redisUrl)
       throw new Error("Postgres, RabbitMQ and Redis are required");
-    vhost = await privateVhost(rabbitmqUrl);
-    const shared = { RABBITMQ_URL: vhost.url, REDIS_URL: redisUrl };
-    for (const name of ["auth", "payments"])
-      databases.push(await createTestDatabase(postgresUrl, `apikey_${name}`));
-    const [authDb, paymentsDb] = databases.map((d) => d.url);
-    const auth = await startService("auth", {
-      ...shared,
-      AUTH_DATABASE_URL: authDb ?? "",
-      MAILBOX_DIR: mailbox,
-    });
-    const payments = await startService("payments", {
-      ...shared,
-      PAYMENTS_DATABASE_URL: paymentsDb ?? "",
-      AUTH_URL: auth,
-    });
-    const gateway = { ...shared, AUTH_URL: auth, PAYMENTS_URL: payments };
-    [a, b] = await Promise.all([startService("gateway", gateway), startService("gateway", gateway)]);
+    platform = await startTwoGateways("apikey", { postgresUrl, rabbitmqUrl, redisUrl });
+    ({ a, b, mailbox } = platform);
   }, 180_000);
 
-  afterAll(async () => {
-    for (const child of children.reverse()) {
-      child.kill("SIGTERM");
-      await child.exited;
-    }
-    for (const db of databases) await db.drop().catch(() => undefined);
-    await vhost?.drop();
-    rmSync(mailbox, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => platform?.stop(), 60_000);
 
   async function call(
     base: string,
@@ -195,9 +163,12 @@ describe.if(Boolean(postgresUrl && rabbitmqUrl && redisUrl) || isCI)("API keys t
   }, 60_000);
 
   it("every call made with a key is published for the audit log as api_key.used, with the key id", async () => {
-    if (!vhost) throw new Error("no vhost");
+    if (!platform) throw new Error("no platform");
     const seen: EventEnvelope[] = [];
-    const bus = createRabbitBus({ url: vhost.url, logger: { debug() {}, info() {}, warn() {}, error() {} } });
+    const bus = createRabbitBus({
+      url: platform.busUrl,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
     try {
       await bus.subscribe(
         `audit-probe-${randomUUID().slice(0, 8)}`,

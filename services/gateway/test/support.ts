@@ -1,7 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@payments/testing";
+import { createTestDatabase, freePort, type TestDatabase } from "@payments/testing";
 import { exportJWK, generateKeyPair, type JSONWebKeySet, SignJWT } from "jose";
-import { root } from "../../../infra/test/support/platform.ts";
+import { privateVhost, root } from "../../../infra/test/support/platform.ts";
 
 export const ISSUER = "urn:payments:auth";
 export const AUDIENCE = "urn:payments:api";
@@ -121,4 +123,64 @@ export async function startServiceProcess(
     await Bun.sleep(100);
   }
   return url;
+}
+
+/** Auth, payments and two gateways, each its own process on fresh databases, a private vhost and Redis. */
+export interface TwoGateways {
+  a: string;
+  b: string;
+  /** Auth's development mailbox (users confirm their address from it). */
+  mailbox: string;
+  /** The private vhost's AMQP URL the services share. */
+  busUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts {@link TwoGateways} on the real servers; `name` prefixes its databases and mailbox, `gatewayEnv`
+ * is added to both gateways' environment. `stop` ends the processes and removes what was made.
+ */
+export async function startTwoGateways(
+  name: string,
+  servers: { postgresUrl: string; rabbitmqUrl: string; redisUrl: string },
+  gatewayEnv: Record<string, string> = {},
+): Promise<TwoGateways> {
+  const children: Bun.Subprocess<"ignore", "ignore", "pipe">[] = [];
+  const databases: TestDatabase[] = [];
+  const mailbox = mkdtempSync(join(tmpdir(), `${name}-mailbox-`));
+  const vhost = await privateVhost(servers.rabbitmqUrl);
+  const stop = async (): Promise<void> => {
+    for (const child of children.reverse()) {
+      child.kill("SIGTERM");
+      await child.exited;
+    }
+    for (const db of databases) await db.drop().catch(() => undefined);
+    await vhost.drop();
+    rmSync(mailbox, { recursive: true, force: true });
+  };
+  try {
+    const shared = { RABBITMQ_URL: vhost.url, REDIS_URL: servers.redisUrl };
+    for (const service of ["auth", "payments"])
+      databases.push(await createTestDatabase(servers.postgresUrl, `${name}_${service}`));
+    const [authDb, paymentsDb] = databases.map((d) => d.url);
+    const auth = await startServiceProcess(children, "auth", {
+      ...shared,
+      AUTH_DATABASE_URL: authDb ?? "",
+      MAILBOX_DIR: mailbox,
+    });
+    const payments = await startServiceProcess(children, "payments", {
+      ...shared,
+      PAYMENTS_DATABASE_URL: paymentsDb ?? "",
+      AUTH_URL: auth,
+    });
+    const gateway = { ...shared, AUTH_URL: auth, PAYMENTS_URL: payments, ...gatewayEnv };
+    const [a, b] = await Promise.all([
+      startServiceProcess(children, "gateway", gateway),
+      startServiceProcess(children, "gateway", gateway),
+    ]);
+    return { a: a ?? "", b: b ?? "", mailbox, busUrl: vhost.url, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

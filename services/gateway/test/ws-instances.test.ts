@@ -7,66 +7,39 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createTestDatabase, isCI, mailedToken, realServer, type TestDatabase } from "@payments/testing";
-import { privateVhost } from "../../../infra/test/support/platform.ts";
+import { isCI, mailedToken, realServer } from "@payments/testing";
 import { CLOSE_SESSION_REVOKED } from "../src/realtime/hub.ts";
-import { closed, collect, opened, startServiceProcess } from "./support.ts";
+import { closed, collect, opened, startTwoGateways, type TwoGateways } from "./support.ts";
 
 const postgresUrl = realServer("postgres");
 const rabbitmqUrl = realServer("rabbitmq");
 const redisUrl = realServer("redis");
 const ORIGIN = "https://localhost:8443";
-/** Auth's development mailbox: users confirm their address from it before they pay or are paid. */
-const mailbox = mkdtempSync(join(tmpdir(), "ws-mailbox-"));
 
 interface Json {
   [key: string]: unknown;
 }
 
 describe.if(Boolean(postgresUrl && rabbitmqUrl && redisUrl) || isCI)("two gateways on one RabbitMQ", () => {
-  const children: Bun.Subprocess<"ignore", "ignore", "pipe">[] = [];
-  const databases: TestDatabase[] = [];
-  let vhost: Awaited<ReturnType<typeof privateVhost>> | undefined;
+  let platform: TwoGateways | undefined;
   let a = "";
   let b = "";
-
-  const startService = (name: string, env: Record<string, string>) =>
-    startServiceProcess(children, name, env);
+  let mailbox = "";
 
   beforeAll(async () => {
     if (!postgresUrl || !rabbitmqUrl || !redisUrl)
       throw new Error("Postgres, RabbitMQ and Redis are required");
-    vhost = await privateVhost(rabbitmqUrl);
-    const shared = { RABBITMQ_URL: vhost.url, REDIS_URL: redisUrl };
-    for (const name of ["auth", "payments"])
-      databases.push(await createTestDatabase(postgresUrl, `ws_${name}`));
-    const [authDb, paymentsDb] = databases.map((d) => d.url);
-    const auth = await startService("auth", {
-      ...shared,
-      AUTH_DATABASE_URL: authDb ?? "",
-      MAILBOX_DIR: mailbox,
-    });
-    const payments = await startService("payments", {
-      ...shared,
-      PAYMENTS_DATABASE_URL: paymentsDb ?? "",
-      AUTH_URL: auth,
-    });
-    const gateway = { ...shared, AUTH_URL: auth, PAYMENTS_URL: payments, GATEWAY_ALLOWED_ORIGINS: ORIGIN };
-    [a, b] = await Promise.all([startService("gateway", gateway), startService("gateway", gateway)]);
+    platform = await startTwoGateways(
+      "ws",
+      { postgresUrl, rabbitmqUrl, redisUrl },
+      {
+        GATEWAY_ALLOWED_ORIGINS: ORIGIN,
+      },
+    );
+    ({ a, b, mailbox } = platform);
   }, 180_000);
 
-  afterAll(async () => {
-    for (const child of children.reverse()) {
-      child.kill("SIGTERM");
-      await child.exited;
-    }
-    for (const db of databases) await db.drop().catch(() => undefined);
-    await vhost?.drop();
-    rmSync(mailbox, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => platform?.stop(), 60_000);
 
   async function call(base: string, method: string, path: string, body?: unknown, token?: string) {
     const res = await fetch(`${base}${path}`, {
@@ -98,7 +71,7 @@ describe.if(Boolean(postgresUrl && rabbitmqUrl && redisUrl) || isCI)("two gatewa
   }
 
   it("each gateway binds an exclusive queue of its own", async () => {
-    const name = decodeURIComponent(new URL(vhost?.url ?? "amqp://x/").pathname.slice(1));
+    const name = decodeURIComponent(new URL(platform?.busUrl ?? "amqp://x/").pathname.slice(1));
     const list = Bun.spawnSync(["rabbitmqctl", "-q", "list_queues", "-p", name, "name", "exclusive"]);
     const gatewayQueues = list.stdout
       .toString()
