@@ -87,20 +87,19 @@ function Enrol({ setup, onEnabled }: { setup: Setup; onEnabled(codes: string[]):
   );
 }
 
-/** Turning it off needs a current code (or a recovery code when the phone is gone). */
-function Disable({ onDisabled }: { onDisabled(): void }) {
+/** A form asking for a current code from the app; `act` runs with it (the shared shape of both below). */
+function CurrentCodeForm(props: {
+  label: string;
+  submit: string;
+  hint?: string;
+  act(code: string): Promise<void>;
+}) {
   const { totpCodeFormSchema } = useFormSchemas();
-  const { api } = usePlatform();
-  const disable = useCallback(
-    async ({ code }: { code: string }) => {
-      await api.auth.disableTwoFactor({ code });
-      onDisabled();
-    },
-    [api, onDisabled],
-  );
-  const form = useZodForm(totpCodeFormSchema, disable);
+  const { act } = props;
+  const onValid = useCallback(async ({ code }: { code: string }) => act(code), [act]);
+  const form = useZodForm(totpCodeFormSchema, onValid);
   return (
-    <form onSubmit={form.onSubmit} noValidate aria-label="Turn off two-factor sign-in">
+    <form onSubmit={form.onSubmit} noValidate aria-label={props.label}>
       <Stack gap={3}>
         <ErrorNotice error={form.failure} />
         <TextField
@@ -109,47 +108,46 @@ function Disable({ onDisabled }: { onDisabled(): void }) {
           inputMode="numeric"
           autoComplete="one-time-code"
           maxLength={7}
-          hint="Turning two-factor sign-in off needs a code from your app."
+          {...(props.hint ? { hint: props.hint } : {})}
           required
           error={form.errors.code}
         />
         <Button type="submit" variant="secondary" busy={form.submitting}>
-          Turn off two-factor sign-in
+          {props.submit}
         </Button>
       </Stack>
     </form>
   );
 }
 
+/** Turning it off needs a current code (or a recovery code when the phone is gone). */
+function Disable({ onDisabled }: { onDisabled(): void }) {
+  const { api } = usePlatform();
+  const disable = useCallback(
+    async (code: string) => {
+      await api.auth.disableTwoFactor({ code });
+      onDisabled();
+    },
+    [api, onDisabled],
+  );
+  return (
+    <CurrentCodeForm
+      label="Turn off two-factor sign-in"
+      submit="Turn off two-factor sign-in"
+      hint="Turning two-factor sign-in off needs a code from your app."
+      act={disable}
+    />
+  );
+}
+
 /** New recovery codes (the old ones stop working), after a current code. */
 function Regenerate({ onCodes }: { onCodes(codes: string[]): void }) {
-  const { totpCodeFormSchema } = useFormSchemas();
   const { api } = usePlatform();
   const regenerate = useCallback(
-    async ({ code }: { code: string }) =>
-      onCodes((await api.auth.regenerateRecoveryCodes(code)).recovery_codes),
+    async (code: string) => onCodes((await api.auth.regenerateRecoveryCodes(code)).recovery_codes),
     [api, onCodes],
   );
-  const form = useZodForm(totpCodeFormSchema, regenerate);
-  return (
-    <form onSubmit={form.onSubmit} noValidate aria-label="New recovery codes">
-      <Stack gap={3}>
-        <ErrorNotice error={form.failure} />
-        <TextField
-          label="Current code"
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={7}
-          required
-          error={form.errors.code}
-        />
-        <Button type="submit" variant="secondary" busy={form.submitting}>
-          Make new recovery codes
-        </Button>
-      </Stack>
-    </form>
-  );
+  return <CurrentCodeForm label="New recovery codes" submit="Make new recovery codes" act={regenerate} />;
 }
 
 /**
