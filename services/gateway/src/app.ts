@@ -86,6 +86,9 @@ export function createApp(deps: GatewayDeps): ServiceApp {
     tracer: deps.tracer,
     registry: deps.registry,
     probes: deps.probes,
+    // The gateway's own answers include the frontends' HTML: the document list (ADR 0038). Proxied answers
+    // carry their service's headers and never pass through this stack.
+    secureHeaders: "documents",
     // Proxied bodies stream through under the proxy's own limit; the gateway's own routes get the kit's below.
     bodyLimitBytes: false,
   });

@@ -14,7 +14,12 @@ import { registerTracingGlobals } from "../tracing/tracing.ts";
 import { checkDeclaredQuery, rejectUndeclaredQuery } from "../validation/query-policy.ts";
 import { createNotFoundHandler } from "./not-found.ts";
 import { observeRequests } from "./observe.ts";
-import { customSecureHeaders, type SecureHeadersOptions } from "./secure-headers.ts";
+import {
+  API_SECURE_HEADERS,
+  customSecureHeaders,
+  DOCUMENT_SECURE_HEADERS,
+  type SecureHeadersOptions,
+} from "./secure-headers.ts";
 
 export type { SecureHeadersOptions } from "./secure-headers.ts";
 
@@ -41,8 +46,12 @@ export interface ServiceAppOptions {
   bodyLimitBytes?: number | false;
   /** Serve `GET /openapi.json`; default true. */
   openapi?: boolean;
-  /** Passed to `hono/secure-headers`, e.g. a CSP for the gateway that serves the frontends. */
-  secureHeaders?: SecureHeadersOptions;
+  /**
+   * The secure headers on every response (ADR 0038): `"api"` (default) for a service that answers JSON to
+   * the gateway, `"documents"` (`hono/secure-headers`' defaults) for an app that serves HTML, or options of
+   * `hono/secure-headers` (a CSP, a nonce), which run hono's middleware as a layer of its own.
+   */
+  secureHeaders?: "api" | "documents" | SecureHeadersOptions;
 }
 
 /**
@@ -105,7 +114,7 @@ export function createServiceApp(opts: ServiceAppOptions): ServiceApp {
     logger: opts.logger,
     onServerError: (error, c) => captureRequestError(error, c, opts.service),
   });
-  if (opts.secureHeaders) {
+  if (typeof opts.secureHeaders === "object") {
     // hono's middleware for options of the app's own, and the guards after it, as separate layers.
     app.use(kitMiddleware(observeRequests({ logger: opts.logger, tracer, metrics })));
     app.use(kitMiddleware(customSecureHeaders(opts.secureHeaders)));
@@ -115,7 +124,14 @@ export function createServiceApp(opts: ServiceAppOptions): ServiceApp {
     const guard = requestGuard(limit);
     app.use(
       kitMiddleware(
-        observeRequests({ logger: opts.logger, tracer, metrics, secureHeaders: true, guard, onError }),
+        observeRequests({
+          logger: opts.logger,
+          tracer,
+          metrics,
+          secureHeaders: opts.secureHeaders === "documents" ? DOCUMENT_SECURE_HEADERS : API_SECURE_HEADERS,
+          guard,
+          onError,
+        }),
       ),
     );
   }

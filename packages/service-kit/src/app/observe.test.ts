@@ -5,10 +5,10 @@ import { createLogCapture } from "../logging/capture.ts";
 import { createLogger } from "../logging/logging.ts";
 import { createServiceApp } from "./app.ts";
 
-function setup() {
+function setup(secureHeaders: "api" | "documents" = "api") {
   const capture = createLogCapture();
   const logger = createLogger({ service: "payments", destination: capture.destination });
-  const kit = createServiceApp({ service: "payments", logger, bodyLimitBytes: 16 });
+  const kit = createServiceApp({ service: "payments", logger, bodyLimitBytes: 16, secureHeaders });
   kit.app.post("/items", (c) => c.json({ ok: true }, 201));
   kit.app.get("/items", (c) => c.json([]));
   return { ...kit, capture };
@@ -23,8 +23,8 @@ function headerList(res: Response): string[] {
 }
 
 describe("observeRequests: the kit's one middleware (ADR 0026)", () => {
-  test("sets exactly the headers hono's secureHeaders() sets, and replaces a handler's own", async () => {
-    const { app } = setup();
+  test("for documents, sets exactly the headers hono's secureHeaders() sets, and replaces a handler's own", async () => {
+    const { app } = setup("documents");
     const reference = new Hono();
     reference.use(secureHeaders());
     reference.get("/items", (c) => c.json([]));
@@ -39,6 +39,23 @@ describe("observeRequests: the kit's one middleware (ADR 0026)", () => {
       const [kit, hono] = await Promise.all([app.request(path), reference.request(path)]);
       expect(headerList(kit)).toEqual(headerList(hono));
       expect(kit.headers.get("x-frame-options")).toBe("SAMEORIGIN");
+    }
+  });
+
+  test("for an API, sets the three that apply to any response, replaces a handler's own, drops X-Powered-By", async () => {
+    const { app } = setup();
+    app.get("/framed", (c) => {
+      c.header("X-Frame-Options", "ALLOWALL");
+      c.header("X-Powered-By", "x");
+      return c.json({});
+    });
+    for (const path of ["/items", "/framed", "/missing"]) {
+      const res = await app.request(path);
+      expect(headerList(res).filter((line) => !line.startsWith("content-type"))).toEqual([
+        "cross-origin-resource-policy: same-origin",
+        "x-content-type-options: nosniff",
+        "x-frame-options: SAMEORIGIN",
+      ]);
     }
   });
 

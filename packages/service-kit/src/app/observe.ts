@@ -7,15 +7,15 @@ import { type KitEnv, REQUEST_ID_HEADER, requestIdFor, routeTemplate } from "../
 import { endServerSpan } from "../tracing/middleware.ts";
 import { requestSpans } from "../tracing/request-span.ts";
 import { runInRequest } from "../tracing/tracing.ts";
-import { setDefaultSecureHeaders } from "./secure-headers.ts";
+import { type SecureHeaderList, setSecureHeaders } from "./secure-headers.ts";
 
 /** Options of {@link observeRequests}. */
 export interface ObserveRequestsOptions {
   logger: Logger;
   tracer: Tracer;
   metrics: Metrics;
-  /** Set the default secure headers on every response (`hono/secure-headers`' defaults); default false. */
-  secureHeaders?: boolean;
+  /** Secure headers to set on every response (`API_SECURE_HEADERS`, `DOCUMENT_SECURE_HEADERS`); default none. */
+  secureHeaders?: SecureHeaderList;
   /**
    * Checks run before the routes, inside the observation (the kit's body limit and query policy). It calls
    * `next` to go on; what it throws is answered by `onError`, as hono answers a middleware's throw.
@@ -43,7 +43,7 @@ export interface ObserveRequestsOptions {
 export function observeRequests(opts: ObserveRequestsOptions): MiddlewareHandler<KitEnv> {
   const { logger, metrics, guard, onError } = opts;
   const startSpan = requestSpans(opts.tracer);
-  const secure = opts.secureHeaders === true;
+  const secure = opts.secureHeaders;
   return (c, next) => {
     const started = performance.now();
     const { method, headers: incoming } = c.req.raw;
@@ -82,7 +82,7 @@ export function observeRequests(opts: ObserveRequestsOptions): MiddlewareHandler
         // On the response's own headers: `c.header()` after the response exists copies the whole Response
         // (hono keeps finalized responses immutable), which measured as 6 % of a "hello" request.
         const headers = res.headers;
-        if (secure) setDefaultSecureHeaders(headers);
+        if (secure) setSecureHeaders(headers, secure);
         headers.set(REQUEST_ID_HEADER, id);
       }
     });

@@ -1,7 +1,10 @@
 import type { IdGenerator } from "@opentelemetry/sdk-trace-base";
 
-// Random bytes drawn 4 KiB at a time: one `getRandomValues` serves ~170 requests' trace and span ids.
+// Random bytes drawn 4 KiB at a time: one `getRandomValues` serves ~170 requests' trace and span ids. Their
+// hex is made once per draw too: an id is then a substring (shares the text), not a `toString` call per id,
+// which measured ~5 % of a "hello" request through the kit.
 const pool = Buffer.allocUnsafe(4096);
+let hex = "";
 let taken = pool.length;
 
 /** `bytes` random bytes as lowercase hex, never all zeros (an invalid W3C id). */
@@ -9,11 +12,12 @@ function randomHex(bytes: number): string {
   for (;;) {
     if (taken + bytes > pool.length) {
       crypto.getRandomValues(pool);
+      hex = pool.toString("hex");
       taken = 0;
     }
     const start = taken;
     taken += bytes;
-    for (let i = start; i < taken; i++) if (pool[i] !== 0) return pool.toString("hex", start, taken);
+    for (let i = start; i < taken; i++) if (pool[i] !== 0) return hex.slice(start * 2, taken * 2);
   }
 }
 
