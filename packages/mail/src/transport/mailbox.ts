@@ -49,6 +49,32 @@ function isMessage(value: unknown): value is MailboxMessage {
   );
 }
 
+/** What the index keeps of one message file: enough to filter and order without reading it again. */
+interface Summary {
+  to: string;
+  createdAt: string;
+  id: string;
+}
+
+/**
+ * Per mailbox directory: the summary of every message file read so far, by file name. A message file never
+ * changes once renamed into place, so each is parsed once; a listing then reads only new files and the
+ * messages it returns. Reading and parsing every file on every call grew with the mailbox: after 30 minutes
+ * of the soak (a mail per payment notice, ~15,000 files) each call of the verification loop took seconds and
+ * allocated hundreds of MB (ADR 0038). Bounded by the files in the directory, as the directory is.
+ */
+const indexes = new Map<string, Map<string, Summary | null>>();
+
+async function parsedMessage(path: string): Promise<MailboxMessage | undefined> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(path, "utf8"));
+    return isMessage(parsed) ? parsed : undefined;
+  } catch {
+    // A file someone else put there, or removed meanwhile: not a message.
+    return undefined;
+  }
+}
+
 /** Messages in the development mailbox, newest first; `to` keeps those to one address (case-insensitive). */
 export async function readMailbox(
   dir: string,
@@ -61,18 +87,32 @@ export async function readMailbox(
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
-  const messages: MailboxMessage[] = [];
-  for (const name of names.filter((n) => n.endsWith(".json") && !n.startsWith("."))) {
-    try {
-      const parsed: unknown = JSON.parse(await readFile(join(dir, name), "utf8"));
-      if (isMessage(parsed)) messages.push(parsed);
-    } catch {
-      // A file someone else put there, or removed meanwhile: not a message.
+  const previous = indexes.get(dir) ?? new Map<string, Summary | null>();
+  // Rebuilt from the listing, so files removed from the directory leave the index too.
+  const index = new Map<string, Summary | null>();
+  for (const name of names) {
+    if (!name.endsWith(".json") || name.startsWith(".")) continue;
+    let summary = previous.get(name);
+    if (summary === undefined) {
+      const message = await parsedMessage(join(dir, name));
+      summary = message
+        ? { to: message.to.toLowerCase(), createdAt: message.created_at, id: message.id }
+        : null;
     }
+    index.set(name, summary);
   }
+  indexes.set(dir, index);
   const to = filter.to?.toLowerCase();
-  return messages
-    .filter((m) => to === undefined || m.to.toLowerCase() === to)
-    .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id))
+  const chosen = [...index]
+    .filter(
+      (entry): entry is [string, Summary] => entry[1] !== null && (to === undefined || entry[1].to === to),
+    )
+    .sort(([, a], [, b]) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
     .slice(0, filter.limit ?? 200);
+  const messages: MailboxMessage[] = [];
+  for (const [name] of chosen) {
+    const message = await parsedMessage(join(dir, name));
+    if (message) messages.push(message);
+  }
+  return messages;
 }

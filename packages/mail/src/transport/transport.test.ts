@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestSmtpServer, type TestSmtpServer } from "../testing/index.ts";
@@ -71,6 +71,29 @@ describe("development mailbox transport", () => {
     expect(ada).toHaveLength(1);
     expect(ada[0]?.links).toEqual(["https://pay.example/account/verify?token=abc"]);
     expect(ada[0]?.subject).toBe("Grüße");
+  });
+
+  test("a listing sees mail written since the last one and forgets files removed, and skips what is not a message", async () => {
+    const box = await mkdtemp(join(tmpdir(), "mailbox-index-"));
+    try {
+      const transport = createMailTransport({ mailboxDir: box });
+      await transport.send({ ...MAIL, id: "msg_a1" });
+      await writeFile(join(box, "notes.json"), "{not json");
+      await writeFile(join(box, "other.json"), JSON.stringify({ hello: "world" }));
+      expect((await readMailbox(box)).map((m) => m.id)).toEqual(["msg_a1"]);
+      await Bun.sleep(5);
+      await transport.send({ ...MAIL, id: "msg_a2" });
+      await transport.send({ ...MAIL, id: "msg_b1", to: "grace@example.test" });
+      expect((await readMailbox(box, { to: "ada@example.test" })).map((m) => m.id)).toEqual([
+        "msg_a2",
+        "msg_a1",
+      ]);
+      await rm(join(box, "msg_a2.json"));
+      expect((await readMailbox(box, { to: "ada@example.test" })).map((m) => m.id)).toEqual(["msg_a1"]);
+      expect((await readMailbox(box, { limit: 1 })).map((m) => m.id)).toHaveLength(1);
+    } finally {
+      await rm(box, { recursive: true, force: true });
+    }
   });
 
   test("an absent mailbox directory reads as empty", async () => {
