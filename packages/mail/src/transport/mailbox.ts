@@ -63,7 +63,7 @@ interface Summary {
  * of the soak (a mail per payment notice, ~15,000 files) each call of the verification loop took seconds and
  * allocated hundreds of MB (ADR 0038). Bounded by the files in the directory, as the directory is.
  */
-const indexes = new Map<string, Map<string, Summary | null>>();
+const indexes = new Map<string, Map<string, Summary>>();
 
 async function parsedMessage(path: string): Promise<MailboxMessage | undefined> {
   try {
@@ -87,26 +87,24 @@ export async function readMailbox(
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
-  const previous = indexes.get(dir) ?? new Map<string, Summary | null>();
-  // Rebuilt from the listing, so files removed from the directory leave the index too.
-  const index = new Map<string, Summary | null>();
+  const previous = indexes.get(dir) ?? new Map<string, Summary>();
+  // Rebuilt from the listing, so files removed from the directory leave the index too. A file that did not
+  // read as a message is not kept: it is tried again next time (a read that failed once may not fail again).
+  const index = new Map<string, Summary>();
   for (const name of names) {
     if (!name.endsWith(".json") || name.startsWith(".")) continue;
     let summary = previous.get(name);
     if (summary === undefined) {
       const message = await parsedMessage(join(dir, name));
-      summary = message
-        ? { to: message.to.toLowerCase(), createdAt: message.created_at, id: message.id }
-        : null;
+      if (!message) continue;
+      summary = { to: message.to.toLowerCase(), createdAt: message.created_at, id: message.id };
     }
     index.set(name, summary);
   }
   indexes.set(dir, index);
   const to = filter.to?.toLowerCase();
   const chosen = [...index]
-    .filter(
-      (entry): entry is [string, Summary] => entry[1] !== null && (to === undefined || entry[1].to === to),
-    )
+    .filter(([, summary]) => to === undefined || summary.to === to)
     .sort(([, a], [, b]) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
     .slice(0, filter.limit ?? 200);
   const messages: MailboxMessage[] = [];

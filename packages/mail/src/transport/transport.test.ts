@@ -91,6 +91,16 @@ describe("development mailbox transport", () => {
       await rm(join(box, "msg_a2.json"));
       expect((await readMailbox(box, { to: "ada@example.test" })).map((m) => m.id)).toEqual(["msg_a1"]);
       expect((await readMailbox(box, { limit: 1 })).map((m) => m.id)).toHaveLength(1);
+      // A file that did not read as a message is read again next time, not remembered as nothing.
+      const later = { ...MAIL, id: "msg_c1", to: "ada@example.test", created_at: new Date().toISOString() };
+      await writeFile(
+        join(box, "notes.json"),
+        JSON.stringify({ ...later, message_id: "<c1@x>", from: MAIL.from, links: [] }),
+      );
+      expect((await readMailbox(box, { to: "ada@example.test" })).map((m) => m.id)).toEqual([
+        "msg_c1",
+        "msg_a1",
+      ]);
     } finally {
       await rm(box, { recursive: true, force: true });
     }
