@@ -91,12 +91,15 @@ export async function readMailbox(
   // Rebuilt from the listing, so files removed from the directory leave the index too. A file that did not
   // read as a message is not kept: it is tried again next time (a read that failed once may not fail again).
   const index = new Map<string, Summary>();
+  // Messages parsed by this call, so one it returns is not read a second time.
+  const parsedNow = new Map<string, MailboxMessage>();
   for (const name of names) {
     if (!name.endsWith(".json") || name.startsWith(".")) continue;
     let summary = previous.get(name);
     if (summary === undefined) {
       const message = await parsedMessage(join(dir, name));
       if (!message) continue;
+      parsedNow.set(name, message);
       summary = { to: message.to.toLowerCase(), createdAt: message.created_at, id: message.id };
     }
     index.set(name, summary);
@@ -109,7 +112,7 @@ export async function readMailbox(
     .slice(0, filter.limit ?? 200);
   const messages: MailboxMessage[] = [];
   for (const [name] of chosen) {
-    const message = await parsedMessage(join(dir, name));
+    const message = parsedNow.get(name) ?? (await parsedMessage(join(dir, name)));
     if (message) messages.push(message);
   }
   return messages;
