@@ -85,6 +85,24 @@ async function run(
   return ok;
 }
 
+/**
+ * A failed journey shows the browser's side; the edge's and the platform's own errors say why a request
+ * failed (CI keeps no files), so their last warnings and errors are printed with the failure.
+ */
+function printServerErrors(dir: string): void {
+  for (const name of ["caddy", "platform"]) {
+    const file = join(dir, `${name}.log`);
+    if (!existsSync(file)) continue;
+    const lines = readFileSync(file, "utf8")
+      .split("\n")
+      .filter((line) => /"level":"(warn|error|fatal)"/.test(line) && !line.includes("OCSP"));
+    console.log(
+      `\n━━ e2e/.logs/${name}.log: last ${Math.min(lines.length, 40)} of ${lines.length} warnings and errors`,
+    );
+    for (const line of lines.slice(-40)) console.log(line.slice(0, 600));
+  }
+}
+
 function notRun(name: string, why: string): void {
   outcomes.push({ name, status: ci ? "failed" : "not run", detail: why });
 }
@@ -186,7 +204,8 @@ rmSync(logDir, { recursive: true, force: true });
 // Playwright needs Debian's Chromium, and its edge journeys Caddy; both are installed by .ci/run.
 const chromium = existsSync("/usr/bin/chromium");
 if (chromium && Bun.which("caddy")) {
-  await run("e2e: journeys, fuzzing, security (Playwright)", ["bun", "run", "e2e"]);
+  const ok = await run("e2e: journeys, fuzzing, security (Playwright)", ["bun", "run", "e2e"]);
+  if (!ok) printServerErrors(join(root, "e2e", ".logs"));
 } else {
   notRun("e2e (Playwright)", "needs /usr/bin/chromium and caddy (apt-get install chromium caddy)");
 }
