@@ -21,6 +21,36 @@ describe("memory cache", () => {
     expect(await cache.get<number>("b")).toBe(4);
   });
 
+  test("expired entries and invalidation marks are dropped by the sweep, unread, and a live entry stays", async () => {
+    let now = 1_000;
+    const cache = createMemoryCache({
+      namespace: "sweep",
+      logger: captureLogger().logger,
+      purgeEveryMs: 5,
+      clock: { now: () => now },
+    });
+    try {
+      await cache.set("short", 1, { ttlMs: 1_000, tags: ["t"] });
+      await cache.set("long", 2, { ttlMs: 600_000 });
+      await cache.invalidateTag("other");
+      const sizes = async () => (await cache.probe.run()) as { entries: number; marks: number };
+      expect(await sizes()).toEqual({ entries: 2, marks: 1 });
+      now += 1_001;
+      await Bun.sleep(30);
+      expect(await sizes()).toEqual({ entries: 1, marks: 1 });
+      // Invalidation marks live 120 s: then they go too, and nothing was read to make them go.
+      now += 120_000;
+      await Bun.sleep(30);
+      expect(await sizes()).toEqual({ entries: 1, marks: 0 });
+      expect(await cache.get<number>("long")).toBe(2);
+      // The expired entry left its tag: invalidating it reaches nothing and keeps the live entry.
+      await cache.invalidateTag("t");
+      expect(await cache.get<number>("long")).toBe(2);
+    } finally {
+      await cache.close();
+    }
+  });
+
   test("overwriting an entry without a tag removes it from the tag", async () => {
     const cache = createMemoryCache({ namespace: "retag", logger: captureLogger().logger });
     await cache.set("a", 1, { tags: ["t"] });

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 /** One message as the development mailbox keeps it next to its `.eml`. */
@@ -23,17 +23,54 @@ export function linksIn(text: string): string[] {
 }
 
 /**
+ * How many messages the development mailbox keeps. It is a place to read recent mail, not an archive: with no
+ * limit it grew by a file pair per mail for as long as the platform ran (~15,000 in the soak's 30 minutes),
+ * on disk and in the listing's index. The newest are kept; a journey reads mail seconds after it is sent.
+ */
+export const MAILBOX_KEEP = 2_000;
+/** Every this many writes to a directory (the first included), the oldest messages past the limit go. */
+const PRUNE_EVERY = 100;
+const writes = new Map<string, number>();
+
+/**
+ * Removes the oldest messages of `dir` past `keep`, oldest by id: ids are `msg_<ULID>`, which sort in the
+ * order the mails were queued. The JSON goes first, so a listing never returns a message without its `.eml`.
+ * Returns how many were removed.
+ */
+export async function pruneMailbox(dir: string, keep = MAILBOX_KEEP): Promise<number> {
+  const ids = (await readdir(dir))
+    .filter((name) => name.endsWith(".json") && !name.startsWith("."))
+    .map((name) => name.slice(0, -".json".length))
+    .sort();
+  const old = ids.slice(0, Math.max(0, ids.length - keep));
+  for (const id of old) {
+    await rm(join(dir, `${id}.json`), { force: true });
+    await rm(join(dir, `${id}.eml`), { force: true });
+  }
+  return old.length;
+}
+
+/**
  * Writes one message into the development mailbox: `<id>.eml` (the raw MIME message, openable in any mail
  * client) and `<id>.json` (the fields, for the mailbox page and for tests). The JSON is written last and
- * renamed into place, so a reader never sees a half-written message.
+ * renamed into place, so a reader never sees a half-written message. Now and then the oldest messages past
+ * `keep` are removed ({@link pruneMailbox}).
  */
-export async function writeMailboxMessage(dir: string, message: MailboxMessage, raw: Buffer): Promise<void> {
+export async function writeMailboxMessage(
+  dir: string,
+  message: MailboxMessage,
+  raw: Buffer,
+  keep = MAILBOX_KEEP,
+): Promise<void> {
   if (!ID_SHAPE.test(message.id)) throw new Error(`mailbox: unsafe message id ${message.id}`);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, `${message.id}.eml`), raw);
   const tmp = join(dir, `.${message.id}.json.tmp`);
   await writeFile(tmp, `${JSON.stringify(message, null, 2)}\n`);
   await rename(tmp, join(dir, `${message.id}.json`));
+  const count = writes.get(dir) ?? 0;
+  writes.set(dir, count + 1);
+  if (count % PRUNE_EVERY === 0) await pruneMailbox(dir, keep);
 }
 
 function isMessage(value: unknown): value is MailboxMessage {
@@ -61,7 +98,7 @@ interface Summary {
  * changes once renamed into place, so each is parsed once; a listing then reads only new files and the
  * messages it returns. Reading and parsing every file on every call grew with the mailbox: after 30 minutes
  * of the soak (a mail per payment notice, ~15,000 files) each call of the verification loop took seconds and
- * allocated hundreds of MB (ADR 0038). Bounded by the files in the directory, as the directory is.
+ * allocated hundreds of MB (ADR 0038). Bounded by the files in the directory, which {@link MAILBOX_KEEP} bounds.
  */
 const indexes = new Map<string, Map<string, Summary>>();
 

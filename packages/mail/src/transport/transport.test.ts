@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestSmtpServer, type TestSmtpServer } from "../testing/index.ts";
-import { readMailbox } from "./mailbox.ts";
+import { type MailboxMessage, pruneMailbox, readMailbox, writeMailboxMessage } from "./mailbox.ts";
 import { createMailTransport, SendError } from "./transport.ts";
 
 const MAIL = {
@@ -101,6 +101,34 @@ describe("development mailbox transport", () => {
         "msg_c1",
         "msg_a1",
       ]);
+    } finally {
+      await rm(box, { recursive: true, force: true });
+    }
+  });
+
+  test("keeps the newest messages: the oldest past the limit lose both files, on the first write and by hand", async () => {
+    const box = await mkdtemp(join(tmpdir(), "mailbox-keep-"));
+    const message = (n: number): MailboxMessage => ({
+      ...MAIL,
+      id: `msg_0${n}`,
+      message_id: `<${n}@pay.example>`,
+      links: [],
+      created_at: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(),
+    });
+    try {
+      // Left by an earlier run: written as files, so this process has not counted a write to `box` yet.
+      for (const n of [1, 2, 3, 4, 5]) {
+        await writeFile(join(box, `msg_0${n}.eml`), "raw");
+        await writeFile(join(box, `msg_0${n}.json`), JSON.stringify(message(n)));
+      }
+      await writeMailboxMessage(box, message(6), Buffer.from("raw"), 3);
+      expect((await readMailbox(box)).map((m) => m.id)).toEqual(["msg_06", "msg_05", "msg_04"]);
+      expect((await readdir(box)).sort()).toEqual(
+        [4, 5, 6].flatMap((n) => [`msg_0${n}.eml`, `msg_0${n}.json`]),
+      );
+      expect(await pruneMailbox(box, 1)).toBe(2);
+      expect((await readMailbox(box)).map((m) => m.id)).toEqual(["msg_06"]);
+      expect(await pruneMailbox(box, 1)).toBe(0);
     } finally {
       await rm(box, { recursive: true, force: true });
     }
