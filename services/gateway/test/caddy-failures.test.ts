@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, isCI, startTestCaddy, type TestCaddy } from "@payments/testing";
+import { freePort, isCI, type TestCaddy } from "@payments/testing";
+import { startRootCaddy } from "./support.ts";
 
-const root = new URL("../../../", import.meta.url).pathname;
 const caddy = Bun.which("caddy");
 if (!caddy && !isCI)
   console.warn("services/gateway/test/caddy-failures.test.ts: caddy not installed; not run");
@@ -53,24 +53,16 @@ describe.if(Boolean(caddy) || isCI)("one broken connection through Caddy (root C
 
   beforeAll(async () => {
     if (!caddy) throw new Error("caddy is required under CI (apt-get install caddy)");
-    const https = await freePort();
-    base = `https://localhost:${https}`;
-    caddyServer = await startTestCaddy({
-      config: join(root, "Caddyfile"),
-      cwd: dir,
+    const ports = { https: await freePort(), http: await freePort() };
+    base = `https://localhost:${ports.https}`;
+    const edge = await startRootCaddy({
       dir,
-      env: {
-        CADDY_HTTPS_PORT: String(https),
-        CADDY_HTTP_PORT: String(await freePort()),
-        GATEWAY_UPSTREAMS: `127.0.0.1:${upstream.port}`,
-      },
-      ready: async () => {
-        const rootCert = Bun.file(join(dir, "data", "caddy", "pki", "authorities", "local", "root.crt"));
-        if (rootCert.size === 0) return false;
-        ca = await rootCert.text();
-        return (await call("/api/ready")).ok;
-      },
+      ports,
+      upstreams: [`127.0.0.1:${upstream.port}`],
+      readyPath: "/api/ready",
     });
+    caddyServer = edge.caddy;
+    ca = edge.ca;
   }, 30_000);
 
   afterAll(async () => {

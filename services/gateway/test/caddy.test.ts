@@ -14,9 +14,9 @@ import { createEvent } from "@payments/contracts";
 import { sampleEventData } from "@payments/contracts/testing";
 import { createInProcessBus } from "@payments/events";
 import { createLogger } from "@payments/service-kit";
-import { freePort, isCI, startTestCaddy, type TestCaddy } from "@payments/testing";
+import { freePort, isCI, type TestCaddy } from "@payments/testing";
 import { WS_PROTOCOL } from "../src/routes/realtime.ts";
-import { collect, opened, testKeys } from "./support.ts";
+import { collect, opened, startRootCaddy, testKeys } from "./support.ts";
 import { startTestGateway, user } from "./ws-support.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
@@ -94,23 +94,14 @@ describe.if(Boolean(caddy) || isCI)("through Caddy over HTTPS (root Caddyfile)",
     };
     const first = await startTestGateway(shared);
     gateways = [first, await startTestGateway({ ...shared, cache: first.cache })];
-    caddyServer = await startTestCaddy({
-      config: join(root, "Caddyfile"),
-      cwd: dir,
+    const edge = await startRootCaddy({
       dir,
-      env: {
-        CADDY_HTTPS_PORT: String(ports.https),
-        CADDY_HTTP_PORT: String(ports.http),
-        GATEWAY_UPSTREAMS: gateways.map((g) => `127.0.0.1:${g.port}`).join(" "),
-      },
-      // Ready once its local CA exists (the client trusts only that root) and the API answers through it.
-      ready: async () => {
-        const rootCert = Bun.file(join(dir, "data", "caddy", "pki", "authorities", "local", "root.crt"));
-        if (rootCert.size === 0) return false;
-        ca = await rootCert.text();
-        return (await get("/health/live")).ok;
-      },
+      ports,
+      upstreams: gateways.map((g) => `127.0.0.1:${g.port}`),
+      readyPath: "/health/live",
     });
+    caddyServer = edge.caddy;
+    ca = edge.ca;
   }, 30_000);
 
   afterAll(async () => {

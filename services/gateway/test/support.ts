@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase, freePort, type TestDatabase } from "@payments/testing";
+import {
+  createTestDatabase,
+  freePort,
+  startTestCaddy,
+  type TestCaddy,
+  type TestDatabase,
+} from "@payments/testing";
 import { exportJWK, generateKeyPair, type JSONWebKeySet, SignJWT } from "jose";
 import { privateVhost, root } from "../../../infra/test/support/platform.ts";
 
@@ -183,4 +189,35 @@ export async function startTwoGateways(
     await stop();
     throw error;
   }
+}
+
+/**
+ * The root Caddyfile on the given ports, its data in `dir`, in front of `upstreams` (`host:port`); resolves
+ * once Caddy's local root exists and `readyPath` answers 2xx through it over HTTPS, trusting only that root.
+ */
+export async function startRootCaddy(opts: {
+  dir: string;
+  ports: { https: number; http: number };
+  upstreams: string[];
+  readyPath: string;
+}): Promise<{ caddy: TestCaddy; ca: string }> {
+  let ca = "";
+  const caddy = await startTestCaddy({
+    config: join(root, "Caddyfile"),
+    cwd: opts.dir,
+    dir: opts.dir,
+    env: {
+      CADDY_HTTPS_PORT: String(opts.ports.https),
+      CADDY_HTTP_PORT: String(opts.ports.http),
+      GATEWAY_UPSTREAMS: opts.upstreams.join(" "),
+    },
+    ready: async () => {
+      const rootCert = Bun.file(join(opts.dir, "data", "caddy", "pki", "authorities", "local", "root.crt"));
+      if (rootCert.size === 0) return false;
+      ca = await rootCert.text();
+      const url = `https://localhost:${opts.ports.https}${opts.readyPath}`;
+      return (await fetch(url, { tls: { ca } })).ok;
+    },
+  });
+  return { caddy, ca };
 }
