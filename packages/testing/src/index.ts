@@ -24,4 +24,4 @@ export {
   startSentryReceiver,
 } from "./sentry-receiver.ts";
 export { createTestDatabase, isCI, realServer, type ServerKind, type TestDatabase } from "./servers.ts";
-export { startTestCaddy, type TestCaddy, type TestCaddyOptions } from "./test-caddy.ts";
+export { caddyRootCertPath, startTestCaddy, type TestCaddy, type TestCaddyOptions } from "./test-caddy.ts";

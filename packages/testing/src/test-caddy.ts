@@ -6,6 +6,11 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { readTestEnv } from "./config.ts";
 
+/** Where Caddy started with `dir` as its scratch directory keeps its local CA's root (`tls internal`). */
+export function caddyRootCertPath(dir: string): string {
+  return join(dir, "data", "caddy", "pki", "authorities", "local", "root.crt");
+}
+
 /** Options of {@link startTestCaddy}. */
 export interface TestCaddyOptions {
   /** The Caddyfile, relative to `cwd` or absolute. */
@@ -56,7 +61,7 @@ export async function startTestCaddy(opts: TestCaddyOptions): Promise<TestCaddy>
   }
   return {
     proc,
-    rootCertPath: join(opts.dir, "data", "caddy", "pki", "authorities", "local", "root.crt"),
+    rootCertPath: caddyRootCertPath(opts.dir),
     async stop() {
       proc.kill("SIGTERM");
       await proc.exited;

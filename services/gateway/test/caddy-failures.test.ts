@@ -30,7 +30,7 @@ function startBrittleUpstream(port = 0) {
         const text = data.toString();
         // Only the start of a request answers: a body arriving in a second packet is not a new request.
         if (!/^[A-Z]+ \//.test(text)) return;
-        if (text.startsWith("POST /api/break ") || text.startsWith("GET /api/break ")) {
+        if (/^[A-Z]+ \/api\/break /.test(text)) {
           broken++;
           socket.end();
           return;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  caddyRootCertPath,
   createTestDatabase,
   freePort,
   startTestCaddy,
@@ -212,7 +213,7 @@ export async function startRootCaddy(opts: {
       GATEWAY_UPSTREAMS: opts.upstreams.join(" "),
     },
     ready: async () => {
-      const rootCert = Bun.file(join(opts.dir, "data", "caddy", "pki", "authorities", "local", "root.crt"));
+      const rootCert = Bun.file(caddyRootCertPath(opts.dir));
       if (rootCert.size === 0) return false;
       ca = await rootCert.text();
       const url = `https://localhost:${opts.ports.https}${opts.readyPath}`;

@@ -22,6 +22,11 @@ export function linksIn(text: string): string[] {
   return [...text.matchAll(/https?:\/\/[^\s<>"]+/g)].map((m) => m[0]);
 }
 
+/** A message's JSON file, renamed into place (a `.`-file is one still being written). */
+function isMessageFile(name: string): boolean {
+  return name.endsWith(".json") && !name.startsWith(".");
+}
+
 /**
  * How many messages the development mailbox keeps. It is a place to read recent mail, not an archive: with no
  * limit it grew by a file pair per mail for as long as the platform ran (~15,000 in the soak's 30 minutes),
@@ -39,7 +44,7 @@ const writes = new Map<string, number>();
  */
 export async function pruneMailbox(dir: string, keep = MAILBOX_KEEP): Promise<number> {
   const ids = (await readdir(dir))
-    .filter((name) => name.endsWith(".json") && !name.startsWith("."))
+    .filter(isMessageFile)
     .map((name) => name.slice(0, -".json".length))
     .sort();
   const old = ids.slice(0, Math.max(0, ids.length - keep));
@@ -131,7 +136,7 @@ export async function readMailbox(
   // Messages parsed by this call, so one it returns is not read a second time.
   const parsedNow = new Map<string, MailboxMessage>();
   for (const name of names) {
-    if (!name.endsWith(".json") || name.startsWith(".")) continue;
+    if (!isMessageFile(name)) continue;
     let summary = previous.get(name);
     if (summary === undefined) {
       const message = await parsedMessage(join(dir, name));
