@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { linearFit, type Sample, summarize } from "./analysis.ts";
+import { linearFit, quantile, type Sample, summarize } from "./analysis.ts";
 
 test("linearFit finds the line through exact points", () => {
   const fit = linearFit([0, 1, 2, 3].map((x) => ({ x, y: 2 * x + 5 })));
@@ -39,4 +39,31 @@ test("too few samples after the warm-up: no drift claimed", () => {
   const [only] = summarize(samples, 15);
   expect(only?.driftMb).toBeUndefined();
   expect(only?.endMb).toBe(70);
+});
+
+test("the level: median and p95 after the warm-up, and the mean of each whole ten-minute window", () => {
+  const samples: Sample[] = [];
+  // 25 minutes of a sawtooth from 560 to 633.3 MB in twelve steps (one tooth a minute, a sample every 5 s),
+  // after a first minute at 900 MB.
+  for (let t = 0; t <= 1500; t += 5) {
+    const rss = t < 60 ? 900 : 560 + ((t % 60) / 60) * 80;
+    samples.push({ t, pid: 3, name: "platform", rssMb: rss });
+  }
+  const [platform] = summarize(samples, 300);
+  // The warm-up's 900 MB counts in the first window's mean but not in the level.
+  expect(platform?.medianMb).toBeCloseTo(593.3, 1);
+  expect(platform?.p95Mb).toBeCloseTo(633.3, 1);
+  expect(platform?.windowMeans.map((w) => [w.fromMinute, w.toMinute])).toEqual([
+    [0, 10],
+    [10, 20],
+  ]);
+  expect(platform?.windowMeans[0]?.meanMb ?? 0).toBeGreaterThan(620);
+  expect(platform?.windowMeans[1]?.meanMb).toBeCloseTo(596.7, 0);
+});
+
+test("quantile takes the nearest rank", () => {
+  expect(quantile([], 0.5)).toBeUndefined();
+  expect(quantile([5, 1, 3], 0.5)).toBe(3);
+  expect(quantile([1, 2, 3, 4], 0.95)).toBe(4);
+  expect(quantile([1, 2, 3, 4], 0)).toBe(1);
 });

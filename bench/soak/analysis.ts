@@ -31,7 +31,22 @@ export interface ProcessSummary {
   driftMbPerHour: number | undefined;
   /** Seconds of the window the fit covers. */
   windowSeconds: number;
+  /**
+   * The level after the warm-up: median and 95th percentile of its samples. A full collection every minute
+   * or so makes the RSS a sawtooth of ±50 MB, so one sample (the end, the first after the warm-up) says little
+   * about where the platform sits; the median does.
+   */
+  medianMb: number | undefined;
+  p95Mb: number | undefined;
+  /**
+   * Mean RSS of each whole {@link LEVEL_WINDOW_SECONDS} window from the start. A sawtooth tilts a 25-minute
+   * fitted line by ±100 MB/h either way; means over windows several teeth long show growth without it.
+   */
+  windowMeans: Array<{ fromMinute: number; toMinute: number; meanMb: number }>;
 }
+
+/** The length of the windows whose mean RSS the report compares: ten minutes. */
+export const LEVEL_WINDOW_SECONDS = 600;
 
 /** Least-squares line through (x, y); slope 0 when every x is the same. */
 export function linearFit(points: Array<{ x: number; y: number }>): { slope: number; intercept: number } {
@@ -50,6 +65,31 @@ export function linearFit(points: Array<{ x: number; y: number }>): { slope: num
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** The q-quantile (0–1) of `values` by the nearest rank; undefined for none. */
+export function quantile(values: number[], q: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+/** Means of the whole windows of `seconds` from t = 0 (a last, partial window is left out). */
+function windowMeans(sorted: Sample[], seconds: number): ProcessSummary["windowMeans"] {
+  const end = sorted.at(-1)?.t ?? 0;
+  const means: ProcessSummary["windowMeans"] = [];
+  for (let from = 0; from + seconds <= end + 1e-9; from += seconds) {
+    const inside = sorted.filter((s) => s.t >= from && s.t < from + seconds).map((s) => s.rssMb);
+    if (inside.length === 0) continue;
+    means.push({
+      fromMinute: from / 60,
+      toMinute: (from + seconds) / 60,
+      meanMb: round1(inside.reduce((a, b) => a + b, 0) / inside.length),
+    });
+  }
+  return means;
+}
+
+const maybeRound = (n: number | undefined) => (n === undefined ? undefined : round1(n));
 
 /** Summaries per process (by pid), in the order the processes were first seen. */
 export function summarize(samples: Sample[], warmupSeconds: number): ProcessSummary[] {
@@ -75,6 +115,19 @@ export function summarize(samples: Sample[], warmupSeconds: number): ProcessSumm
         driftMb: fit ? round1(fit.slope * span) : undefined,
         driftMbPerHour: fit ? round1(fit.slope * 3600) : undefined,
         windowSeconds: Math.round(span),
+        medianMb: maybeRound(
+          quantile(
+            window.map((s) => s.rssMb),
+            0.5,
+          ),
+        ),
+        p95Mb: maybeRound(
+          quantile(
+            window.map((s) => s.rssMb),
+            0.95,
+          ),
+        ),
+        windowMeans: windowMeans(sorted, LEVEL_WINDOW_SECONDS),
       },
     ];
   });

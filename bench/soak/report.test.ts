@@ -16,7 +16,7 @@ test("the chart has one panel per process, each with its line", async () => {
   expect(svg.match(/aria-roledescription="line mark"/g)).toHaveLength(2);
 });
 
-test("the report has a row per process with its drift and the load table", () => {
+test("the report has a row per process with its level and drift, and the load table", () => {
   const md = soakMarkdown({
     date: "2026-11-22T10:00:00.000Z",
     minutes: 3,
@@ -46,9 +46,12 @@ test("the report has a row per process with its drift and the load table", () =>
     },
     chart: "charts/soak-rss.svg",
   });
-  expect(md).toContain("| platform (all services) | 11 | 4 | 900 | 901 | 903 | 903 | 2 (2 min) | 60 |");
-  expect(md).toContain("| caddy | 12 | 4 | 40 | 40 | 40 | 40 | 0 (2 min) | 0 |");
+  expect(md).toContain(
+    "| platform (all services) | 11 | 4 | 900 | 901 | 902 | 903 | 903 | 903 | 2 (2 min) | 60 |",
+  );
+  expect(md).toContain("| caddy | 12 | 4 | 40 | 40 | 40 | 40 | 40 | 40 | 0 (2 min) | 0 |");
   expect(md).toContain("| create payment | 1,440 | 201 ×1,439, 500 ×1 | 0 | 5.7 | 51.7 |");
+  expect(md).toContain("- caddy: the run was shorter than one window");
   expect(md).toContain("on the embedded default");
   expect(md).toContain("![RSS per process over the soak run](charts/soak-rss.svg)");
 });

@@ -94,11 +94,19 @@ export function soakMarkdown(r: SoakResult): string {
     `reconnected every ${r.load.reconnectEverySeconds} s). RSS (VmRSS of /proc/<pid>/status) of every process the run started, every`,
     `${r.sampleSeconds} s. Drift: slope of a least-squares line through the samples after the first ${fmt(r.warmupMinutes)} min of warm-up.`,
     "",
-    "| process | pid | samples | start MB | after warm-up MB | end MB | peak MB | drift MB (fitted, window) | drift MB/h |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| process | pid | samples | start MB | after warm-up MB | median MB after warm-up | p95 MB | end MB | peak MB | drift MB (fitted, window) | drift MB/h |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
     ...r.processes.map(
       (p) =>
-        `| ${p.name} | ${p.pid} | ${p.samples} | ${fmt(p.startMb)} | ${fmt(p.afterWarmupMb)} | ${fmt(p.endMb)} | ${fmt(p.peakMb)} | ${fmt(p.driftMb)} (${windowMin(p)} min) | ${fmt(p.driftMbPerHour)} |`,
+        `| ${p.name} | ${p.pid} | ${p.samples} | ${fmt(p.startMb)} | ${fmt(p.afterWarmupMb)} | ${fmt(p.medianMb)} | ${fmt(p.p95Mb)} | ${fmt(p.endMb)} | ${fmt(p.peakMb)} | ${fmt(p.driftMb)} (${windowMin(p)} min) | ${fmt(p.driftMbPerHour)} |`,
+    ),
+    "",
+    "Mean RSS per ten minutes (a full collection makes the RSS a sawtooth, which tilts a fitted line either way;",
+    "means over windows many teeth long show growth without it):",
+    "",
+    ...r.processes.map(
+      (p) =>
+        `- ${p.name}: ${p.windowMeans.map((w) => `minutes ${fmt(w.fromMinute, 0)}–${fmt(w.toMinute, 0)}: ${fmt(w.meanMb)} MB`).join("; ") || "the run was shorter than one window"}`,
     ),
     "",
     `![RSS per process over the soak run](${r.chart})`,

@@ -102,11 +102,15 @@ const chart = "charts/soak-rss.svg";
 await mkdir(`${bench}charts`, { recursive: true });
 await Bun.write(`${bench}${chart}`, await renderSvg(rssChartSpec(samples, config.warmupMinutes)));
 await mkdir(OUT_DIR, { recursive: true });
-await Bun.write(`${OUT_DIR}soak.json`, `${JSON.stringify({ samples, summary }, null, 1)}\n`);
+// Each run's samples are kept under its own name (a before/after comparison needs both); soak.json is the last.
+const raw = `${JSON.stringify({ samples, summary }, null, 1)}\n`;
+const date = new Date().toISOString();
+await Bun.write(`${OUT_DIR}soak-${date.replace(/[:.]/g, "-")}.json`, raw);
+await Bun.write(`${OUT_DIR}soak.json`, raw);
 await Bun.write(
   `${bench}soak.md`,
   soakMarkdown({
-    date: new Date().toISOString(),
+    date,
     minutes: config.minutes,
     warmupMinutes: config.warmupMinutes,
     sampleSeconds: config.sampleSeconds,
