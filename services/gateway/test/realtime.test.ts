@@ -20,7 +20,13 @@ const HEARTBEAT_MS = 300;
 const keys = await testKeys();
 const registry = new Registry();
 const bus = createInProcessBus({ logger });
-const hub = createRealtimeHub({ logger, registry, heartbeatMs: HEARTBEAT_MS });
+const FORGET_ROOMS_MS = 200;
+const hub = createRealtimeHub({
+  logger,
+  registry,
+  heartbeatMs: HEARTBEAT_MS,
+  forgetRoomsMs: FORGET_ROOMS_MS,
+});
 const realtime: RealtimeDeps = {
   hub,
   tickets: createTicketStore(createMemoryCache({ namespace: "gw-test", logger })),
@@ -144,6 +150,37 @@ describe("realtime rooms", () => {
     s.ws.send("not json");
     expect((await s.inbox.next((m) => m.code === "invalid_json")).type).toBe("error");
     for (const x of [p, s, ad]) x.ws.close();
+  });
+
+  it("counts messages only in rooms with a socket in them: payments nobody watches leave nothing behind", async () => {
+    const payer = user("customer");
+    const payee = newId("usr");
+    // The sockets of the tests before this one have gone (an admin's would count in role:admin).
+    for (let waited = 0; hub.openSockets() > 0 && waited < 2_000; waited += 20) await Bun.sleep(20);
+    expect(hub.openSockets()).toBe(0);
+    // No socket at all: three payments (five rooms each) add no count.
+    const before = hub.countedRooms();
+    for (let i = 0; i < 3; i++) await publishPayment(payer.userId, payee);
+    await bus.idle();
+    expect(hub.countedRooms()).toBeLessThanOrEqual(before);
+
+    // The payer watches one payment: its room counts from when the socket joined.
+    const p = await connectAs(payer);
+    const paymentId = await publishPayment(payer.userId, payee);
+    await p.inbox.next((m) => m.type === "event" && (m.event as { subject: string }).subject === paymentId);
+    p.ws.send(JSON.stringify({ type: "subscribe", room: `payment:${paymentId}` }));
+    expect((await p.inbox.next((m) => m.type === "subscribed")).seq).toBe(0);
+    await publishPayment(payer.userId, payee, paymentId);
+    const inRoom = await p.inbox.next((m) => m.type === "event" && m.room === `payment:${paymentId}`);
+    expect(inRoom.seq).toBe(1);
+    expect(hub.countedRooms()).toBeGreaterThanOrEqual(2);
+
+    // Once it leaves, its rooms' counts are dropped without any further message to them.
+    const gone = closed(p.ws);
+    p.ws.close();
+    await gone;
+    await Bun.sleep(FORGET_ROOMS_MS * 3);
+    expect(hub.countedRooms()).toBe(0);
   });
 
   it("closes the sockets of a revoked session within 1 s, keeps the user's other sessions, refuses a new ticket", async () => {

@@ -48,6 +48,8 @@ export interface HubOptions {
   backpressureLimitBytes?: number;
   /** How often queued bytes are checked, when anything was sent since the last check (default 250 ms). */
   slowCheckMs?: number;
+  /** How often counts of rooms with no socket left are dropped (default 60 s). */
+  forgetRoomsMs?: number;
   /** Frames a client may send; beyond that it is closed with 1008 (policy violation). */
   messageRate?: MessageRate;
   /** Largest frame a client may send; Bun closes the socket (1009) on a bigger one. Default 4 KiB. */
@@ -113,13 +115,29 @@ export function createRealtimeHub(opts: HubOptions) {
 
   function publish(room: string, event: EventEnvelope): void {
     if (!server) return;
+    sent.inc();
+    const subscribers = server.subscriberCount(room);
+    // A room no socket is in keeps no count. Counting every room ever published to (a `payment:` room per
+    // payment, a `user:` room per user) grew the gateway's memory with every payment, for ever. A socket
+    // that joins later is told the count as it is then (0), and a client takes its sequence from that
+    // answer, as it does from a welcome after a reconnect (packages/api-client realtime.ts).
+    if (subscribers === 0) {
+      seq.delete(room);
+      return;
+    }
     const next = (seq.get(room) ?? 0) + 1;
     seq.set(room, next);
     server.publish(room, JSON.stringify({ type: "event", room, seq: next, event }));
-    sent.inc();
-    delivered.inc(server.subscriberCount(room));
+    delivered.inc(subscribers);
     sentSinceSweep = true;
   }
+
+  // Rooms whose last socket left since their last message: their counts go too (the next message to a
+  // room with no one in it would drop its count anyway; this catches rooms that get no further message).
+  const forgetEmptyRooms = setInterval(() => {
+    if (!server) return;
+    for (const room of seq.keys()) if (server.subscriberCount(room) === 0) seq.delete(room);
+  }, opts.forgetRoomsMs ?? 60_000);
 
   function closeAs(ws: ServerWebSocket<SocketData>, reason: ServerCloseReason, code: number, text: string) {
     if (ws.data.closing) return;
@@ -278,9 +296,14 @@ export function createRealtimeHub(opts: HubOptions) {
     openSockets(): number {
       return openCount;
     },
+    /** Rooms whose message count is kept: those with a socket in them (tests, and a bound to watch). */
+    countedRooms(): number {
+      return seq.size;
+    },
     close(): void {
       clearInterval(heartbeat);
       clearInterval(sweep);
+      clearInterval(forgetEmptyRooms);
       for (const ws of allSockets()) closeAs(ws, "shutdown", 1001, "server shutting down");
     },
   };
