@@ -32,11 +32,12 @@ test("customer pays → vendor sees it pending → available after the delay →
   await expect(page).toHaveURL(/\/payments\/balance$/);
   await expect(page.getByText("No balance yet")).toBeVisible();
 
+  const order = uniqueWord("order");
   const customerContext = await newContext(browser, info);
   try {
     const customerPage = await customerContext.newPage();
     await signIn(customerPage, customer);
-    await fillPayment(customerPage, vendorWord, "100.00", uniqueWord("order"));
+    await fillPayment(customerPage, vendorWord, "100.00", order);
     await customerPage
       .getByRole("form", { name: "New payment" })
       .getByRole("button", { name: "Pay" })
@@ -54,6 +55,10 @@ test("customer pays → vendor sees it pending → available after the delay →
   await expect(stat("Available (USD)")).toContainText("$0.00");
   const lines = page.getByRole("table", { name: "Balance transactions" });
   await expect(lines.getByRole("row").filter({ hasText: "Payment" })).toContainText("$3.20");
+  // The line says who paid and for what, in words, and leads to the payment.
+  const described = lines.getByRole("link", { name: `Payment from ${customer.name} — ${order}` });
+  await expect(described).toBeVisible();
+  await expect(described).toHaveAttribute("href", /\/payments\/pay_[0-9a-z]{26}$/);
 
   expect(await seriousViolations(page)).toEqual([]);
 

@@ -20,6 +20,8 @@ const line = {
   object: "balance_transaction",
   type: "payment",
   source_id: "pay_01j9z3k7m8n9p0q1r2s3t4v5w6",
+  description: "Payment from Grace Hopper — Two paperbacks",
+  payment_id: "pay_01j9z3k7m8n9p0q1r2s3t4v5w6",
   currency: "usd",
   gross: 10_000,
   fee: 320,
@@ -67,13 +69,17 @@ function setup() {
 }
 
 describe("balance page", () => {
-  it("shows pending, available and in transit, the lines with gross, fee and net, and the payouts", async () => {
+  it("shows pending, available and in transit, the lines in words with gross, fee and net, and the payouts", async () => {
     setup();
     expect(await screen.findByRole("heading", { name: "Balance" })).toBeTruthy();
     expect(await screen.findByText("$96.80", { selector: ".ui-stat__value" })).toBeTruthy();
     expect(screen.getByText("$40.00", { selector: ".ui-stat__value" })).toBeTruthy();
     const lines = await screen.findByRole("table", { name: "Balance transactions" });
     expect(within(lines).getByText("$3.20")).toBeTruthy();
+    // A line says who paid and for what, and leads to the payment; no id is shown.
+    const described = within(lines).getByRole("link", { name: "Payment from Grace Hopper — Two paperbacks" });
+    expect(described.getAttribute("href")).toBe("/payments/pay_01j9z3k7m8n9p0q1r2s3t4v5w6");
+    expect(within(lines).queryByText(/pay_01j9z3k7m8n9p0q1r2s3t4v5w6/)).toBeNull();
     const payouts = await screen.findByRole("table", { name: "Payouts" });
     expect(within(payouts).getByText("In transit")).toBeTruthy();
     expect(screen.getByText("Payouts go to the account ending 6819.")).toBeTruthy();

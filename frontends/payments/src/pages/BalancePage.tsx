@@ -113,7 +113,9 @@ export function BalancePage({ basePath }: { basePath: string }) {
         <Stack gap={2}>
           <h2 id="balance-lines">Balance transactions</h2>
           <ErrorNotice error={lines.error ?? undefined} />
-          {lines.data && lines.data.data.length > 0 ? <TransactionsTable lines={lines.data.data} /> : null}
+          {lines.data && lines.data.data.length > 0 ? (
+            <TransactionsTable lines={lines.data.data} basePath={basePath} />
+          ) : null}
           {lines.data && lines.data.data.length === 0 ? <p className="ui-hint">None yet.</p> : null}
         </Stack>
       </section>

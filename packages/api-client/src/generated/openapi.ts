@@ -1525,6 +1525,10 @@ export type components = {
             type: "payment" | "refund" | "payout" | "payout_failure";
             /** @description The payment, refund or payout */
             source_id: string;
+            /** @description What moved the balance, in words: who paid or was refunded and for what, or where a payout went */
+            description: string;
+            /** @description The payment a payment or refund line belongs to (null for payouts) */
+            payment_id: string | null;
             currency: components["schemas"]["Currency"];
             gross: number;
             /** @description Platform fee (negative on a refund that returns part of the fee) */

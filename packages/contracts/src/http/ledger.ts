@@ -60,6 +60,14 @@ export const balanceTransactionSchema = component(
     object: z.literal("balance_transaction"),
     type: z.enum(BALANCE_TRANSACTION_TYPES),
     source_id: z.string().describe("The payment, refund or payout"),
+    description: z
+      .string()
+      .describe(
+        "What moved the balance, in words: who paid or was refunded and for what, or where a payout went",
+      ),
+    payment_id: idSchema("pay")
+      .nullable()
+      .describe("The payment a payment or refund line belongs to (null for payouts)"),
     currency: currencySchema,
     gross: signedAmount,
     fee: signedAmount.describe("Platform fee (negative on a refund that returns part of the fee)"),
@@ -101,6 +109,7 @@ export const STATEMENT_CSV_COLUMNS = [
   "created_at",
   "type",
   "source_id",
+  "description",
   "currency",
   "gross",
   "fee",

@@ -44,12 +44,12 @@ interface Balance {
 const usd = async (token: string) =>
   (await bodyOf<Balance>(await h.request("/balance", { token }))).balances.find((b) => b.currency === "usd");
 
-async function pay(amount: number, currency = "usd"): Promise<string> {
+async function pay(amount: number, currency = "usd", description?: string): Promise<string> {
   const res = await h.request("/", {
     method: "POST",
     token: customer.token,
     key: newKey(),
-    json: { payee_id: vendor.id, amount, currency },
+    json: { payee_id: vendor.id, amount, currency, ...(description ? { description } : {}) },
   });
   expect(res.status).toBe(201);
   return (await bodyOf<{ id: string }>(res)).id;
@@ -62,7 +62,7 @@ beforeAll(async () => {
     bus: h.bus,
     subscribe: { retryDelaysMs: [10], maxAttempts: 3 },
   });
-  customer = await h.user("customer");
+  customer = await h.user("customer", { name: "Grace Hopper" });
   vendor = await h.user("vendor", { name: "Ledger Shop" });
   admin = await h.user("admin");
 }, 60_000);
@@ -73,7 +73,7 @@ afterAll(async () => {
 
 describe(`balance and payouts over HTTP (${adapters})`, () => {
   it("a succeeded payment shows pending (less the fee), then available after the delay", async () => {
-    await pay(10_000);
+    const paymentId = await pay(10_000, "usd", "Two paperbacks, signed");
     await h.drain();
     expect(await usd(vendor.token)).toEqual({ currency: "usd", pending: 9_680, available: 0, in_transit: 0 });
     await releaseDueFunds(later());
@@ -83,6 +83,9 @@ describe(`balance and payouts over HTTP (${adapters})`, () => {
     );
     expect(page.data[0]).toMatchObject({
       type: "payment",
+      // Who paid and for what, in words, and the payment it leads to.
+      description: "Payment from Grace Hopper — Two paperbacks, signed",
+      payment_id: paymentId,
       gross: 10_000,
       fee: 320,
       net: 9_680,
@@ -221,6 +224,10 @@ describe(`balance and payouts over HTTP (${adapters})`, () => {
     expect(lines[0]?.split(",")).toEqual([...STATEMENT_CSV_COLUMNS]);
     // The payment, 9 + 1 + 1 payouts.
     expect(lines).toHaveLength(1 + 12);
+    // Oldest first: the payment's line, its description quoted (it holds a comma)…
+    expect(lines[1]).toContain(',"Payment from Grace Hopper — Two paperbacks, signed",');
+    // …and a payout says where it went.
+    expect(lines[2]).toContain(",Payout to the account ending ");
     expect((await h.request("/balance/statement.csv?month=2026-13", { token: vendor.token })).status).toBe(
       400,
     );

@@ -1,5 +1,6 @@
 import type { Schema } from "@payments/api-client";
 import { Badge, Table, useFormatters } from "@payments/ui";
+import { Link } from "react-router";
 
 type Line = Schema<"BalanceTransaction">;
 type Payout = Schema<"Payout">;
@@ -11,15 +12,18 @@ const LINE_TYPES: Record<Line["type"], string> = {
   payout_failure: "Payout returned",
 };
 
-/** Balance lines: what moved the balance, with gross, fee and net. Cards on a phone. */
-export function TransactionsTable({ lines }: { lines: readonly Line[] }) {
+/**
+ * Balance lines: what moved the balance in words (who paid and for what, linked to the payment), with gross,
+ * fee and net. Cards on a phone.
+ */
+export function TransactionsTable({ lines, basePath }: { lines: readonly Line[]; basePath: string }) {
   const format = useFormatters();
   return (
     <Table caption="Balance transactions" stack hideCaption>
       <thead>
         <tr>
           <th scope="col">Date</th>
-          <th scope="col">Type</th>
+          <th scope="col">Description</th>
           <th scope="col" className="ui-num">
             Gross
           </th>
@@ -39,7 +43,12 @@ export function TransactionsTable({ lines }: { lines: readonly Line[] }) {
               <time dateTime={line.created_at}>{format.dateTime(line.created_at)}</time>
             </td>
             <td style={{ order: 1 }}>
-              {LINE_TYPES[line.type]} <span className="ui-hint">{line.source_id}</span>
+              {line.payment_id ? (
+                <Link to={`${basePath}/${line.payment_id}`}>{line.description}</Link>
+              ) : (
+                line.description
+              )}
+              <span className="ui-hint"> · {LINE_TYPES[line.type]}</span>
             </td>
             <td className="ui-num ui-nowrap ui-cell--meta" style={{ order: 3 }}>
               <span className="ui-table__label">Gross </span>

@@ -4,9 +4,11 @@ import {
   type balanceTransactionSchema,
   STATEMENT_CSV_COLUMNS,
 } from "@payments/contracts/http";
+import { csvCell } from "@payments/service-kit";
 import { and, asc, desc, eq, gt, gte, lt, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import type { LedgerCore } from "../core.ts";
+import { type LineSources, readLineSources } from "../db/line-sources.ts";
 import {
   accounts,
   type BalanceTransactionRow,
@@ -14,17 +16,24 @@ import {
   bankAccounts,
   payouts,
 } from "../db/schema.ts";
+import { describeLine } from "../domain/descriptions.ts";
 import { nextPayoutRun, toApiPayout } from "./payouts.ts";
 
 type ApiBalance = z.infer<typeof balanceSchema>;
 type ApiBalanceTransaction = z.infer<typeof balanceTransactionSchema>;
 
-export function toApiBalanceTransaction(row: BalanceTransactionRow): ApiBalanceTransaction {
+/** A balance line as the API shows it, described from its source (`readLineSources`). */
+export function toApiBalanceTransaction(
+  row: BalanceTransactionRow,
+  sources: LineSources,
+): ApiBalanceTransaction {
   return {
     id: row.id,
     object: "balance_transaction",
     type: row.type,
     source_id: row.sourceId,
+    description: describeLine(row, sources),
+    payment_id: sources.payments.get(row.sourceId)?.paymentId ?? null,
     currency: row.currency,
     gross: row.gross,
     fee: row.fee,
@@ -101,9 +110,10 @@ export async function listBalanceTransactions(
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   if (backwards) page.reverse();
+  const sources = await readLineSources(core.db, page);
   return {
     object: "list" as const,
-    data: page.map(toApiBalanceTransaction),
+    data: page.map((row) => toApiBalanceTransaction(row, sources)),
     has_more: rows.length > q.limit,
   };
 }
@@ -130,12 +140,6 @@ export async function listPayouts(
   return { object: "list" as const, data: page.map(toApiPayout), has_more: rows.length > q.limit };
 }
 
-/** One CSV field: quoted when it must be (the statement holds ids, codes and numbers only). */
-const csvField = (v: string | number) => {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
 /** `GET /balance/statement.csv?month=YYYY-MM`: the month's lines (UTC), oldest first, minor units. */
 export async function statementCsv(
   core: LedgerCore,
@@ -156,10 +160,12 @@ export async function statementCsv(
     .from(balanceTransactions)
     .where(and(...where))
     .orderBy(asc(balanceTransactions.createdAt), asc(balanceTransactions.id));
+  const sources = await readLineSources(core.db, rows);
   const lines = [STATEMENT_CSV_COLUMNS.join(",")];
   for (const row of rows) {
-    const t = toApiBalanceTransaction(row);
-    lines.push(STATEMENT_CSV_COLUMNS.map((c) => csvField(t[c])).join(","));
+    const t = toApiBalanceTransaction(row, sources);
+    // The description is a customer's own words: the kit's cell writer quotes it and defuses formulas.
+    lines.push(STATEMENT_CSV_COLUMNS.map((c) => csvCell(t[c])).join(","));
   }
   return `${lines.join("\r\n")}\r\n`;
 }
