@@ -97,6 +97,22 @@ export async function signIn(
   await expect(page.getByRole("button", { name: "Sign out", exact: true }).or(menu)).toBeVisible();
 }
 
+/**
+ * Follows one of the account's links. They open from the person's name in the header (inside the header's
+ * menu on a phone), as a person reaches them; an open menu or list is left as it is.
+ */
+export async function openAccountLink(
+  page: Page,
+  name: "Profile" | "Preferences" | "Sessions" | "Security",
+): Promise<void> {
+  const header = page.locator("header.shell-header");
+  const menu = header.getByRole("button", { name: "Menu" });
+  if ((await menu.isVisible()) && (await menu.getAttribute("aria-expanded")) !== "true") await menu.click();
+  const account = header.getByRole("button", { name: /^Account:/ });
+  if ((await account.getAttribute("aria-expanded")) !== "true") await account.click();
+  await header.getByRole("link", { name, exact: true }).click();
+}
+
 /** Fills the new-payment form: vendor by search, amount in major units, a description to find it by. */
 export async function fillPayment(
   page: Page,

@@ -7,7 +7,7 @@
 import type { Page } from "@playwright/test";
 import { generate } from "otplib";
 import { expect, test } from "../../support/fixtures.ts";
-import { api, uniqueWord } from "../../support/journeys.ts";
+import { api, openAccountLink, uniqueWord } from "../../support/journeys.ts";
 
 const PERIOD_MS = 30_000;
 const stepNow = () => Math.floor(Date.now() / PERIOD_MS);
@@ -48,7 +48,7 @@ test("enable two-factor, then sign in with a code and with a recovery code", asy
   await expect(page).toHaveURL(/\/payments$/);
 
   // Enrol from the account menu.
-  await page.getByRole("link", { name: "Two-factor" }).click();
+  await openAccountLink(page, "Security");
   await expect(page.getByRole("heading", { name: "Security" })).toBeVisible();
   await page.getByRole("button", { name: "Set up two-factor sign-in" }).click();
   await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
@@ -85,6 +85,6 @@ test("enable two-factor, then sign in with a code and with a recovery code", asy
   await recovery.getByLabel("Recovery code").fill(codes[0] ?? "");
   await recovery.getByRole("button", { name: "Verify and sign in" }).click();
   await expect(page).toHaveURL(/\/payments$/);
-  await page.getByRole("link", { name: "Two-factor" }).click();
+  await openAccountLink(page, "Security");
   await expect(page.getByText("9 recovery codes left.")).toBeVisible();
 });

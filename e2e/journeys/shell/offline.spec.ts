@@ -6,7 +6,7 @@
 import type { Page } from "@playwright/test";
 import { gatewayOrigin, readE2eEnv } from "../../support/config.ts";
 import { expect, type Guard, test } from "../../support/fixtures.ts";
-import { api, freshPair, signIn, uniqueWord } from "../../support/journeys.ts";
+import { api, freshPair, openAccountLink, signIn, uniqueWord } from "../../support/journeys.ts";
 
 /** Waits for the worker to be active, then reloads so that it controls the page (it claims no clients). */
 async function underServiceWorker(page: Page): Promise<void> {
@@ -50,7 +50,7 @@ test("the last payments list stays readable offline, marked as a saved copy", as
     )
     .toContain(`__user=${customer.id}`);
 
-  await page.getByRole("link", { name: "Preferences" }).click();
+  await openAccountLink(page, "Preferences");
   await expect(page).toHaveURL(/\/preferences$/);
   await context.setOffline(true);
   // The list the page holds is older than the shell's 15 s staleTime, so opening it asks the network again,

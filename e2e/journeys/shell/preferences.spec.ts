@@ -5,7 +5,7 @@
  */
 import { asRecord, str } from "../../support/api.ts";
 import { expect, test } from "../../support/fixtures.ts";
-import { api, freshPair, signIn, supportedCurrencies } from "../../support/journeys.ts";
+import { api, freshPair, openAccountLink, signIn, supportedCurrencies } from "../../support/journeys.ts";
 
 // Dates are compared as the page writes them; one zone for the browser and this file.
 test.use({ timezoneId: "UTC" });
@@ -26,7 +26,7 @@ test("saved preferences change the theme, how dates and amounts read, and the cu
   if (!currency) throw new Error(`no currency besides usd to choose from: ${currencies.join(",")}`);
 
   await signIn(page, customer);
-  await page.getByRole("link", { name: "Preferences" }).click();
+  await openAccountLink(page, "Preferences");
   await expect(page.getByRole("heading", { name: "Preferences" })).toBeVisible();
   const form = page.getByRole("form", { name: "Preferences" });
   const currencySelect = form.getByLabel("Default currency");

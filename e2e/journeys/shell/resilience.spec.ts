@@ -6,7 +6,7 @@
  */
 import type { Page } from "@playwright/test";
 import { expect, type Guard, test } from "../../support/fixtures.ts";
-import { freshPair } from "../../support/journeys.ts";
+import { freshPair, openAccountLink } from "../../support/journeys.ts";
 
 test.describe("offline", () => {
   test("a navigation while offline shows the offline page, and back online the app returns by itself", async ({
@@ -53,11 +53,11 @@ test.describe("remote failures", () => {
   async function expectShellWorks(page: Page): Promise<void> {
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav).toBeVisible();
-    await page.getByRole("link", { name: "Preferences" }).click();
+    await openAccountLink(page, "Preferences");
     await expect(page).toHaveURL(/\/preferences$/);
     await expect(page.getByRole("button", { name: "Sign out", exact: true })).toBeVisible();
-    await page.getByRole("link", { name: "Security" }).click();
-    await expect(page.getByRole("heading", { name: /devices|sessions|Security/i }).first()).toBeVisible();
+    await openAccountLink(page, "Sessions");
+    await expect(page.getByRole("heading", { name: "Sessions and devices" })).toBeVisible();
   }
 
   test("an unreachable payments remoteEntry.js gives a retryable fallback; retry loads it", async ({

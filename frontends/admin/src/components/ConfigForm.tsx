@@ -197,7 +197,7 @@ function Security({ value, onChange }: ConfigFormProps) {
         </label>
         <p className="ui-hint">
           Admins without it are sent to set it up, and the admin pages refuse sessions that signed in with a
-          password alone. Turn it on for yourself first (Two-factor, in the menu).
+          password alone. Turn it on for yourself first (Security, under your name in the header).
         </p>
       </Stack>
     </Card>

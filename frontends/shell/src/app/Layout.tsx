@@ -62,19 +62,49 @@ function ConnectionNotice() {
   );
 }
 
+/**
+ * The account's links behind the person's name (as a Stripe-like dashboard has them): Profile,
+ * Preferences, Sessions and Security open from one button, so the header keeps one row at a laptop's width
+ * with an admin's or a vendor's navigation; Sign out stays in sight. On a phone the list opens inside the
+ * header's menu instead of over the page. It closes on navigation, on Escape (focus back on the button) and
+ * on a click elsewhere.
+ */
+/** The account's pages, each named as its page is titled (Security holds two-factor sign-in). */
+const ACCOUNT_LINKS = [
+  { to: "/profile", label: "Profile" },
+  { to: "/preferences", label: "Preferences" },
+  { to: "/account/sessions", label: "Sessions" },
+  { to: "/account/security", label: "Security" },
+] as const;
+
 function UserMenu() {
   const session = useSession();
   const { session: store } = usePlatform();
+  const account = useDisclosure({ closeOnOutsideClick: true, escapeFirst: true });
   if (session.status !== "signed_in") return null;
   return (
     <div className="shell-user">
-      <span>
-        {session.user.name} <Badge tone="info">{session.user.role}</Badge>
-      </span>
-      <NavLink to="/profile">Profile</NavLink>
-      <NavLink to="/preferences">Preferences</NavLink>
-      <NavLink to="/account/sessions">Security</NavLink>
-      <NavLink to="/account/security">Two-factor</NavLink>
+      <div className="shell-account" ref={account.container}>
+        <button
+          ref={account.toggle}
+          type="button"
+          className="shell-account-toggle"
+          aria-expanded={account.open}
+          aria-controls="shell-account-links"
+          onClick={account.flip}
+        >
+          <span className="ui-visually-hidden">Account: </span>
+          {session.user.name} <Badge tone="info">{session.user.role}</Badge>
+          <span aria-hidden="true" className="shell-account-chevron" />
+        </button>
+        <ul id="shell-account-links" className="shell-account-links" data-open={account.open}>
+          {ACCOUNT_LINKS.map((link) => (
+            <li key={link.to}>
+              <NavLink to={link.to}>{link.label}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </div>
       <Button variant="secondary" size="sm" onClick={() => void store.signOut()}>
         Sign out
       </Button>
@@ -83,15 +113,18 @@ function UserMenu() {
 }
 
 /**
- * The header's menu on a phone: a disclosure button that shows the navigation and the account links as one
- * column (on a wider screen the button is hidden and they sit in the header row, see shell.css). It closes
- * on navigation and on Escape, which returns focus to the button.
+ * A disclosure: a button that shows and hides what it controls. It closes on navigation and on Escape,
+ * which returns focus to the button; `closeOnOutsideClick` also closes it on a press outside `container`.
+ * `escapeFirst` takes Escape before the other disclosures (the account list inside the phone's menu closes
+ * alone, and the menu stays open).
  */
-function useMenu() {
+function useDisclosure(opts: { closeOnOutsideClick?: boolean; escapeFirst?: boolean } = {}) {
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
+  const container = useRef<HTMLDivElement>(null);
   const { pathname } = useLocation();
-  // A new path closes the menu (the link inside it was followed).
+  const { closeOnOutsideClick = false, escapeFirst = false } = opts;
+  // A new path closes it (a link inside it was followed).
   useEffect(() => {
     if (pathname) setOpen(false);
   }, [pathname]);
@@ -99,13 +132,22 @@ function useMenu() {
     if (!open) return;
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== "Escape") return;
+      if (escapeFirst) event.stopPropagation();
       setOpen(false);
       toggle.current?.focus();
     };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [open]);
-  return { open, toggle, flip: () => setOpen((was) => !was) };
+    const onPointer = (event: PointerEvent) => {
+      if (event.target instanceof Node && !container.current?.contains(event.target)) setOpen(false);
+    };
+    // Capturing: this list hears Escape before the phone menu's listener, which then never sees it.
+    document.addEventListener("keydown", onKey, escapeFirst);
+    if (closeOnOutsideClick) document.addEventListener("pointerdown", onPointer);
+    return () => {
+      document.removeEventListener("keydown", onKey, escapeFirst);
+      document.removeEventListener("pointerdown", onPointer);
+    };
+  }, [open, closeOnOutsideClick, escapeFirst]);
+  return { open, toggle, container, flip: () => setOpen((was) => !was) };
 }
 
 /** The shell's frame: skip link, header with role-based navigation, connection notices, the page. */
@@ -114,7 +156,8 @@ export function Layout() {
   const { analytics } = usePlatform();
   usePageViews(analytics);
   useDocumentPreferences();
-  const menu = useMenu();
+  // The header's menu on a phone: the navigation and the account as one column (hidden on wider screens).
+  const menu = useDisclosure();
   const items = navItems(session.status === "signed_in" ? session.user.role : undefined);
   return (
     <>

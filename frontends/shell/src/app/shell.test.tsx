@@ -107,6 +107,38 @@ describe("shell", () => {
     expect(menu.getAttribute("aria-expanded")).toBe("false");
   });
 
+  it("opens the account's links from the person's name; Escape and a click elsewhere close them", async () => {
+    await renderShell("/payments", { grant: testGrant("customer") });
+    const account = await screen.findByRole("button", { name: /^Account:/ });
+    expect(account.getAttribute("aria-controls")).toBe("shell-account-links");
+    const list = document.getElementById("shell-account-links");
+    expect(account.getAttribute("aria-expanded")).toBe("false");
+    expect(list?.dataset.open).toBe("false");
+    await act(async () => fireEvent.click(account));
+    expect(list?.dataset.open).toBe("true");
+    for (const name of ["Profile", "Preferences", "Sessions", "Security"])
+      expect(screen.getByRole("link", { name }).getAttribute("href")).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Sessions" }).getAttribute("href")).toBe("/account/sessions");
+    expect(screen.getByRole("link", { name: "Security" }).getAttribute("href")).toBe("/account/security");
+    // Escape closes the list alone: the phone's menu, open around it, stays open.
+    const menu = screen.getByRole("button", { name: "Menu" });
+    await act(async () => fireEvent.click(menu));
+    await act(async () => fireEvent.keyDown(document, { key: "Escape" }));
+    expect(account.getAttribute("aria-expanded")).toBe("false");
+    expect(document.activeElement).toBe(account);
+    expect(menu.getAttribute("aria-expanded")).toBe("true");
+    // A press outside closes it; one inside does not.
+    await act(async () => fireEvent.click(account));
+    await act(async () => fireEvent.pointerDown(screen.getByRole("link", { name: "Profile" })));
+    expect(account.getAttribute("aria-expanded")).toBe("true");
+    await act(async () => fireEvent.pointerDown(document.body));
+    expect(account.getAttribute("aria-expanded")).toBe("false");
+    // Following a link closes it.
+    await act(async () => fireEvent.click(account));
+    await act(async () => fireEvent.click(screen.getByRole("link", { name: "Preferences" })));
+    expect(account.getAttribute("aria-expanded")).toBe("false");
+  });
+
   it("keeps admin pages from other roles", async () => {
     await renderShell("/admin", { grant: testGrant("vendor") });
     expect(await screen.findByText("This page is not for your account")).toBeTruthy();

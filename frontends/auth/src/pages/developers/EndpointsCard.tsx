@@ -8,6 +8,7 @@ import {
   ConfirmButton,
   ErrorNotice,
   Spinner,
+  Stack,
   Table,
   TextField,
   usePlatform,
@@ -74,142 +75,147 @@ export function EndpointsCard() {
   const busy = (id: string) => action.isPending && action.variables?.id === id;
   return (
     <Card title="Webhook endpoints">
-      <form onSubmit={submit} className="ui-stack" aria-label="New webhook endpoint">
-        <TextField
-          label="Endpoint URL"
-          type="url"
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          required
-          placeholder="https://example.com/webhooks"
-        />
-        <TextField
-          label="Description"
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-          maxLength={200}
-        />
-        <fieldset
-          style={{ border: "none", padding: 0, margin: 0, display: "grid", gap: "var(--ui-space-2)" }}
-        >
-          <legend>Events</legend>
-          {(Object.keys(EVENTS) as EventName[]).map((event) => (
-            <label key={event} className="ui-cluster" style={{ gap: "var(--ui-space-2)" }}>
-              <input
-                type="checkbox"
-                checked={events.includes(event)}
-                onChange={(e) =>
-                  setEvents((s) => (e.target.checked ? [...s, event] : s.filter((x) => x !== event)))
-                }
-              />{" "}
-              {EVENTS[event]}
-            </label>
-          ))}
-        </fieldset>
-        <div>
-          <Button type="submit" busy={create.isPending} disabled={events.length === 0}>
-            Add endpoint
-          </Button>
-        </div>
-      </form>
-      <ErrorNotice error={create.error ?? action.error ?? undefined} />
-      {secret ? (
-        <Alert tone="success" title="Signing secret: copy it now, it is not shown again">
-          <code data-testid="new-webhook-secret" style={{ overflowWrap: "anywhere" }}>
-            {secret}
-          </code>
-        </Alert>
-      ) : null}
-      {endpoints.isPending ? <Spinner label="Loading endpoints" /> : null}
-      {endpoints.error ? (
-        <ErrorNotice error={endpoints.error} onRetry={() => void endpoints.refetch()} />
-      ) : null}
-      {endpoints.data ? (
-        <Table
-          caption={
-            endpoints.data.data.length === 1 ? "1 endpoint" : `${endpoints.data.data.length} endpoints`
-          }
-          stack
-        >
-          <thead>
-            <tr>
-              <th scope="col">URL</th>
-              <th scope="col">Events</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className="ui-visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {endpoints.data.data.map((endpoint) => (
-              <tr key={endpoint.id}>
-                <td style={{ overflowWrap: "anywhere" }}>
-                  {endpoint.url}
-                  {endpoint.description ? <div className="ui-cell--meta">{endpoint.description}</div> : null}
-                </td>
-                <td className="ui-cell--meta">
-                  <span className="ui-table__label">Events </span>
-                  {endpoint.events.join(", ")}
-                </td>
-                <td>
-                  <span className="ui-table__label">Status </span>
-                  {endpoint.status === "enabled" ? (
-                    <Badge tone="success">Enabled</Badge>
-                  ) : (
-                    <Badge tone="warning">
-                      {endpoint.disabled_reason === "failing" ? "Disabled: failing" : "Disabled"}
-                    </Badge>
-                  )}
-                </td>
-                <td>
-                  <Cluster>
-                    <Button
-                      size="sm"
-                      variant="secondary"
-                      busy={busy(endpoint.id)}
-                      onClick={() => action.mutate({ id: endpoint.id, kind: "test" })}
-                    >
-                      Send test event
-                    </Button>
-                    <Button
-                      size="sm"
-                      variant="secondary"
-                      onClick={() =>
-                        action.mutate({
-                          id: endpoint.id,
-                          kind: endpoint.status === "enabled" ? "disable" : "enable",
-                        })
-                      }
-                    >
-                      {endpoint.status === "enabled" ? "Disable" : "Enable"}
-                    </Button>
-                    <ConfirmButton
-                      size="sm"
-                      variant="secondary"
-                      title="Rotate the signing secret?"
-                      description="The old secret keeps working for 24 hours; deliveries carry both signatures meanwhile."
-                      confirmLabel="Rotate secret"
-                      onConfirm={() => action.mutate({ id: endpoint.id, kind: "rotate" })}
-                    >
-                      Rotate secret
-                    </ConfirmButton>
-                    <ConfirmButton
-                      size="sm"
-                      title="Delete this endpoint?"
-                      description="Its delivery log goes with it."
-                      confirmLabel="Delete endpoint"
-                      onConfirm={() => action.mutate({ id: endpoint.id, kind: "delete" })}
-                    >
-                      Delete
-                    </ConfirmButton>
-                  </Cluster>
-                </td>
-              </tr>
+      {/* Space between the form, its answer and the list (the card itself only pads). */}
+      <Stack>
+        <form onSubmit={submit} className="ui-stack" aria-label="New webhook endpoint">
+          <TextField
+            label="Endpoint URL"
+            type="url"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            required
+            placeholder="https://example.com/webhooks"
+          />
+          <TextField
+            label="Description"
+            value={description}
+            onChange={(e) => setDescription(e.target.value)}
+            maxLength={200}
+          />
+          <fieldset
+            style={{ border: "none", padding: 0, margin: 0, display: "grid", gap: "var(--ui-space-2)" }}
+          >
+            <legend>Events</legend>
+            {(Object.keys(EVENTS) as EventName[]).map((event) => (
+              <label key={event} className="ui-cluster" style={{ gap: "var(--ui-space-2)" }}>
+                <input
+                  type="checkbox"
+                  checked={events.includes(event)}
+                  onChange={(e) =>
+                    setEvents((s) => (e.target.checked ? [...s, event] : s.filter((x) => x !== event)))
+                  }
+                />{" "}
+                {EVENTS[event]}
+              </label>
             ))}
-          </tbody>
-        </Table>
-      ) : null}
+          </fieldset>
+          <div>
+            <Button type="submit" busy={create.isPending} disabled={events.length === 0}>
+              Add endpoint
+            </Button>
+          </div>
+        </form>
+        <ErrorNotice error={create.error ?? action.error ?? undefined} />
+        {secret ? (
+          <Alert tone="success" title="Signing secret: copy it now, it is not shown again">
+            <code data-testid="new-webhook-secret" style={{ overflowWrap: "anywhere" }}>
+              {secret}
+            </code>
+          </Alert>
+        ) : null}
+        {endpoints.isPending ? <Spinner label="Loading endpoints" /> : null}
+        {endpoints.error ? (
+          <ErrorNotice error={endpoints.error} onRetry={() => void endpoints.refetch()} />
+        ) : null}
+        {endpoints.data ? (
+          <Table
+            caption={
+              endpoints.data.data.length === 1 ? "1 endpoint" : `${endpoints.data.data.length} endpoints`
+            }
+            stack
+          >
+            <thead>
+              <tr>
+                <th scope="col">URL</th>
+                <th scope="col">Events</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="ui-visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {endpoints.data.data.map((endpoint) => (
+                <tr key={endpoint.id}>
+                  <td style={{ overflowWrap: "anywhere" }}>
+                    {endpoint.url}
+                    {endpoint.description ? (
+                      <div className="ui-cell--meta">{endpoint.description}</div>
+                    ) : null}
+                  </td>
+                  <td className="ui-cell--meta">
+                    <span className="ui-table__label">Events </span>
+                    {endpoint.events.join(", ")}
+                  </td>
+                  <td>
+                    <span className="ui-table__label">Status </span>
+                    {endpoint.status === "enabled" ? (
+                      <Badge tone="success">Enabled</Badge>
+                    ) : (
+                      <Badge tone="warning">
+                        {endpoint.disabled_reason === "failing" ? "Disabled: failing" : "Disabled"}
+                      </Badge>
+                    )}
+                  </td>
+                  <td>
+                    <Cluster>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        busy={busy(endpoint.id)}
+                        onClick={() => action.mutate({ id: endpoint.id, kind: "test" })}
+                      >
+                        Send test event
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        onClick={() =>
+                          action.mutate({
+                            id: endpoint.id,
+                            kind: endpoint.status === "enabled" ? "disable" : "enable",
+                          })
+                        }
+                      >
+                        {endpoint.status === "enabled" ? "Disable" : "Enable"}
+                      </Button>
+                      <ConfirmButton
+                        size="sm"
+                        variant="secondary"
+                        title="Rotate the signing secret?"
+                        description="The old secret keeps working for 24 hours; deliveries carry both signatures meanwhile."
+                        confirmLabel="Rotate secret"
+                        onConfirm={() => action.mutate({ id: endpoint.id, kind: "rotate" })}
+                      >
+                        Rotate secret
+                      </ConfirmButton>
+                      <ConfirmButton
+                        size="sm"
+                        title="Delete this endpoint?"
+                        description="Its delivery log goes with it."
+                        confirmLabel="Delete endpoint"
+                        onConfirm={() => action.mutate({ id: endpoint.id, kind: "delete" })}
+                      >
+                        Delete
+                      </ConfirmButton>
+                    </Cluster>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        ) : null}
+      </Stack>
     </Card>
   );
 }
