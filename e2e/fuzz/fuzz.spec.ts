@@ -187,9 +187,13 @@ for (const group of GROUPS) {
       snapshot = await gateway.call("GET", "/api/admin/config", { token: await admin.token() });
     const failures: Failure[] = [];
     let sent = 0;
+    // Seconds per operation: the slowest are named in the log, so a group that grows slow says where.
+    const took: Array<{ op: string; seconds: number }> = [];
     try {
       for (const op of ops) {
+        const started = performance.now();
         const result = await fuzzOperation(op);
+        took.push({ op: `${op.method} ${op.path}`, seconds: (performance.now() - started) / 1000 });
         expect(result.sent).toBeGreaterThanOrEqual(200);
         sent += result.sent;
         failures.push(...result.failures);
@@ -197,7 +201,14 @@ for (const group of GROUPS) {
     } finally {
       if (snapshot) await restoreConfig(snapshot);
     }
-    console.log(`fuzz ${group.name}: ${ops.length} operations, ${sent} requests, ${failures.length} failed`);
+    const slowest = took
+      .sort((a, b) => b.seconds - a.seconds)
+      .slice(0, 3)
+      .map((t) => `${t.op} ${t.seconds.toFixed(1)} s`)
+      .join(", ");
+    console.log(
+      `fuzz ${group.name}: ${ops.length} operations, ${sent} requests, ${failures.length} failed; slowest: ${slowest}`,
+    );
     test.info().annotations.push({
       type: "fuzz",
       description: `${ops.length} operations, ${sent} requests, seed ${fuzzEnv.seed}`,
