@@ -5,13 +5,6 @@ import { Link } from "react-router";
 type Line = Schema<"BalanceTransaction">;
 type Payout = Schema<"Payout">;
 
-const LINE_TYPES: Record<Line["type"], string> = {
-  payment: "Payment",
-  refund: "Refund",
-  payout: "Payout",
-  payout_failure: "Payout returned",
-};
-
 /**
  * Balance lines: what moved the balance in words (who paid and for what, linked to the payment), with gross,
  * fee and net. Cards on a phone.
@@ -48,7 +41,6 @@ export function TransactionsTable({ lines, basePath }: { lines: readonly Line[];
               ) : (
                 line.description
               )}
-              <span className="ui-hint"> · {LINE_TYPES[line.type]}</span>
             </td>
             <td className="ui-num ui-nowrap ui-cell--meta" style={{ order: 3 }}>
               <span className="ui-table__label">Gross </span>
