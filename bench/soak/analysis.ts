@@ -101,6 +101,7 @@ export function summarize(samples: Sample[], warmupSeconds: number): ProcessSumm
     const last = sorted.at(-1);
     if (!first || !last) return [];
     const window = sorted.filter((s) => s.t >= warmupSeconds);
+    const levels = window.map((s) => s.rssMb);
     const fit = window.length >= 3 ? linearFit(window.map((s) => ({ x: s.t, y: s.rssMb }))) : undefined;
     const span = window.length > 0 ? (window.at(-1)?.t ?? 0) - (window[0]?.t ?? 0) : 0;
     return [
@@ -115,18 +116,8 @@ export function summarize(samples: Sample[], warmupSeconds: number): ProcessSumm
         driftMb: fit ? round1(fit.slope * span) : undefined,
         driftMbPerHour: fit ? round1(fit.slope * 3600) : undefined,
         windowSeconds: Math.round(span),
-        medianMb: maybeRound(
-          quantile(
-            window.map((s) => s.rssMb),
-            0.5,
-          ),
-        ),
-        p95Mb: maybeRound(
-          quantile(
-            window.map((s) => s.rssMb),
-            0.95,
-          ),
-        ),
+        medianMb: maybeRound(quantile(levels, 0.5)),
+        p95Mb: maybeRound(quantile(levels, 0.95)),
         windowMeans: windowMeans(sorted, LEVEL_WINDOW_SECONDS),
       },
     ];

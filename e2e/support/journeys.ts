@@ -93,8 +93,17 @@ export async function signIn(
   // running axe, say) that has taken over 10 s, the default wait.
   await expect(page).toHaveURL(account.role === "admin" ? /\/admin$/ : /\/payments$/, { timeout: 30_000 });
   // On a phone the account links and Sign out are behind the header's menu button.
-  const menu = page.locator("header.shell-header").getByRole("button", { name: "Menu" });
-  await expect(page.getByRole("button", { name: "Sign out", exact: true }).or(menu)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out", exact: true }).or(shellMenu(page))).toBeVisible();
+}
+
+/** The shell's menu button (a phone's header); the API reference has a "Menu" of its own. */
+export function shellMenu(page: Page) {
+  return page.locator("header.shell-header").getByRole("button", { name: "Menu" });
+}
+
+/** The button with the person's name that opens the account's links (ADR 0042). */
+export function accountMenu(page: Page) {
+  return page.locator("header.shell-header").getByRole("button", { name: /^Account:/ });
 }
 
 /**
@@ -105,12 +114,11 @@ export async function openAccountLink(
   page: Page,
   name: "Profile" | "Preferences" | "Sessions" | "Security",
 ): Promise<void> {
-  const header = page.locator("header.shell-header");
-  const menu = header.getByRole("button", { name: "Menu" });
+  const menu = shellMenu(page);
   if ((await menu.isVisible()) && (await menu.getAttribute("aria-expanded")) !== "true") await menu.click();
-  const account = header.getByRole("button", { name: /^Account:/ });
+  const account = accountMenu(page);
   if ((await account.getAttribute("aria-expanded")) !== "true") await account.click();
-  await header.getByRole("link", { name, exact: true }).click();
+  await page.locator("header.shell-header").getByRole("link", { name, exact: true }).click();
 }
 
 /** Fills the new-payment form: vendor by search, amount in major units, a description to find it by. */

@@ -180,8 +180,3 @@ export async function openPage(page: Page, target: MainPage): Promise<void> {
 export async function waitForQuiet(page: Page): Promise<void> {
   await expect(page.locator(".ui-spinner")).toHaveCount(0, { timeout: 20_000 });
 }
-
-/** The shell's menu button (a phone's header); the API reference has a "Menu" of its own. */
-export function shellMenu(page: Page) {
-  return page.locator("header.shell-header").getByRole("button", { name: "Menu" });
-}

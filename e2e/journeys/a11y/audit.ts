@@ -8,7 +8,8 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, type TestInfo } from "@playwright/test";
-import { type MainPage, openPage, shellMenu, waitForQuiet } from "../../support/main-pages.ts";
+import { shellMenu } from "../../support/journeys.ts";
+import { type MainPage, openPage, waitForQuiet } from "../../support/main-pages.ts";
 
 /** A phone's width, and the narrowest the layout is made for. */
 export const PHONE = { width: 390, height: 844 };

@@ -5,7 +5,7 @@
  */
 import { asRecord } from "../../support/api.ts";
 import { expect, test } from "../../support/fixtures.ts";
-import { api, openAccountLink, signIn, uniqueWord } from "../../support/journeys.ts";
+import { accountMenu, api, openAccountLink, signIn, uniqueWord } from "../../support/journeys.ts";
 import { seriousViolations } from "../a11y/audit.ts";
 
 test("a customer edits their profile, sees it kept after a reload, and clears a field", async ({ page }) => {
@@ -14,7 +14,7 @@ test("a customer edits their profile, sees it kept after a reload, and clears a 
   await signIn(page, customer);
   // The account's links open over the page from the person's name: nothing serious for axe in the open
   // list, and Escape closes it with focus back on the name.
-  const account = page.locator("header.shell-header").getByRole("button", { name: /^Account:/ });
+  const account = accountMenu(page);
   await account.click();
   await expect(page.getByRole("link", { name: "Sessions", exact: true })).toBeVisible();
   expect(await seriousViolations(page, { within: "header.shell-header" })).toEqual([]);

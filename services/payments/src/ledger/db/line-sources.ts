@@ -1,5 +1,5 @@
 import type { Id } from "@payments/contracts";
-import { eq, inArray } from "drizzle-orm";
+import { eq, inArray, or } from "drizzle-orm";
 import type { PaymentsDb } from "../../core.ts";
 import { payments, refunds, userDirectory } from "../../db/schema.ts";
 import { type BalanceTransactionRow, payouts } from "./schema.ts";
@@ -23,9 +23,10 @@ const idsOf = (rows: readonly BalanceTransactionRow[], types: BalanceTransaction
   rows.filter((r) => types.includes(r.type)).map((r) => r.sourceId);
 
 /**
- * Reads the sources of `rows` for their descriptions: one query per kind of source, for the whole page, and
- * none for a kind the page does not hold. The ledger is a module of payments (ADR 0031), so its lines join
- * the payments, refunds and user directory of the same database.
+ * Reads the sources of `rows` for their descriptions, for the whole page at once: one query for the
+ * payments behind payment and refund lines (a refund line's payment through its refund), one for the
+ * payouts, and none for a kind the page does not hold. The ledger is a module of payments (ADR 0031), so its
+ * lines join the payments, refunds and user directory of the same database.
  */
 export async function readLineSources(
   db: PaymentsDb,
@@ -34,27 +35,24 @@ export async function readLineSources(
   const paymentIds = idsOf(rows, ["payment"]) as Id<"pay">[];
   const refundIds = idsOf(rows, ["refund"]) as Id<"re">[];
   const payoutIds = idsOf(rows, ["payout", "payout_failure"]) as Id<"po">[];
-  const fields = {
-    paymentId: payments.id,
-    description: payments.description,
-    payerName: userDirectory.name,
-  };
-  const [paid, refunded, paidOut] = await Promise.all([
-    paymentIds.length === 0
+  const wanted = [
+    paymentIds.length > 0 ? inArray(payments.id, paymentIds) : undefined,
+    refundIds.length > 0 ? inArray(refunds.id, refundIds) : undefined,
+  ].filter((condition) => condition !== undefined);
+  const [paid, paidOut] = await Promise.all([
+    wanted.length === 0
       ? []
       : db
-          .select({ source: payments.id, ...fields })
+          .select({
+            paymentId: payments.id,
+            refundId: refunds.id,
+            description: payments.description,
+            payerName: userDirectory.name,
+          })
           .from(payments)
+          .leftJoin(refunds, eq(refunds.paymentId, payments.id))
           .leftJoin(userDirectory, eq(userDirectory.id, payments.payerId))
-          .where(inArray(payments.id, paymentIds)),
-    refundIds.length === 0
-      ? []
-      : db
-          .select({ source: refunds.id, ...fields })
-          .from(refunds)
-          .innerJoin(payments, eq(payments.id, refunds.paymentId))
-          .leftJoin(userDirectory, eq(userDirectory.id, payments.payerId))
-          .where(inArray(refunds.id, refundIds)),
+          .where(or(...wanted)),
     payoutIds.length === 0
       ? []
       : db
@@ -62,8 +60,11 @@ export async function readLineSources(
           .from(payouts)
           .where(inArray(payouts.id, payoutIds)),
   ]);
-  return {
-    payments: new Map([...paid, ...refunded].map(({ source, ...payment }) => [source as string, payment])),
-    payouts: new Map(paidOut.map((p) => [p.source as string, p.last4])),
-  };
+  // One row per payment and refund: a payment line is found by its payment, a refund line by its refund.
+  const bySource = new Map<string, PaymentSource>();
+  for (const { refundId, ...payment } of paid) {
+    bySource.set(payment.paymentId, payment);
+    if (refundId) bySource.set(refundId, payment);
+  }
+  return { payments: bySource, payouts: new Map(paidOut.map((p) => [p.source as string, p.last4])) };
 }
