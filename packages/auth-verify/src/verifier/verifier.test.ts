@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { newId } from "@payments/contracts";
 import { ApiError } from "@payments/service-kit";
-import { type CryptoKey, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from "jose";
+import {
+  CompactSign,
+  type CryptoKey,
+  exportJWK,
+  generateKeyPair,
+  type JWK,
+  type JWTPayload,
+  SignJWT,
+} from "jose";
 import { createJwtVerifier } from "./verifier.ts";
 
 const ISSUER = "https://auth.test";
@@ -26,15 +34,22 @@ const claims = { role: "customer", sid: sessionId };
 
 async function sign(
   key: TestKey,
-  opts: { payload?: JWTPayload; exp?: number | null; aud?: string; iss?: string; typ?: string } = {},
+  opts: {
+    payload?: JWTPayload;
+    exp?: number | null;
+    aud?: string | null;
+    iss?: string | null;
+    iat?: number | null;
+    typ?: string;
+  } = {},
 ): Promise<string> {
   const iat = Math.floor(NOW.getTime() / 1000);
   const jwt = new SignJWT({ ...claims, ...opts.payload })
     .setProtectedHeader({ alg: "EdDSA", kid: key.kid, typ: opts.typ ?? "at+jwt" })
-    .setIssuer(opts.iss ?? ISSUER)
-    .setAudience(opts.aud ?? AUDIENCE)
-    .setSubject(userId)
-    .setIssuedAt(iat);
+    .setSubject(userId);
+  if (opts.iss !== null) jwt.setIssuer(opts.iss ?? ISSUER);
+  if (opts.aud !== null) jwt.setAudience(opts.aud ?? AUDIENCE);
+  if (opts.iat !== null) jwt.setIssuedAt(opts.iat ?? iat);
   if (opts.exp !== null) jwt.setExpirationTime(opts.exp ?? iat + 600);
   return jwt.sign(key.privateKey);
 }
@@ -47,6 +62,14 @@ async function rejection(promise: Promise<unknown>): Promise<ApiError> {
     throw error;
   }
   throw new Error("expected a rejection");
+}
+
+/** The reason behind a refusal: fast-jwt's error code, or the verifier's own words. */
+function causeOf(error: ApiError): unknown {
+  const cause: unknown = error.cause;
+  if (typeof cause === "string") return cause;
+  if (cause instanceof Error && "code" in cause) return cause.code;
+  return cause;
 }
 
 function b64url(value: unknown): string {
@@ -90,11 +113,21 @@ describe("createJwtVerifier with a local key set", () => {
     expect(bad.status).toBe(401);
   });
 
-  const refusals: [string, () => Promise<string>][] = [
+  /** Each refusal, how it is made, and the reason fast-jwt (or the verifier) gives, where one is expected. */
+  const refusals: [string, () => Promise<string>, string?][] = [
     [
       "alg none",
       async () =>
         `${b64url({ alg: "none", typ: "at+jwt" })}.${b64url({ sub: userId, ...claims, iss: ISSUER, aud: AUDIENCE, exp: 4e9 })}.`,
+    ],
+    [
+      "alg none naming the platform's key, with a signature segment",
+      async () => {
+        const [, , signature] = (await sign(key)).split(".");
+        const header = b64url({ alg: "none", kid: key.kid, typ: "at+jwt" });
+        return `${header}.${b64url({ sub: userId, ...claims, iss: ISSUER, aud: AUDIENCE, exp: 4e9, iat: 1 })}.${signature}`;
+      },
+      "algorithm not accepted",
     ],
     [
       "a forged signature",
@@ -111,27 +144,67 @@ describe("createJwtVerifier with a local key set", () => {
         });
         return `${header}.${payload}.${signature}`;
       },
+      "FAST_JWT_INVALID_SIGNATURE",
     ],
-    ["a key outside the set", () => sign({ ...other, kid: key.kid })],
+    ["a key outside the set", () => sign({ ...other, kid: key.kid }), "FAST_JWT_INVALID_SIGNATURE"],
     ["an unknown kid", () => sign(other)],
-    ["the wrong audience", () => sign(key, { aud: "someone-else" })],
-    ["the wrong issuer", () => sign(key, { iss: "https://evil.test" })],
-    ["an expired token", () => sign(key, { exp: Math.floor(NOW.getTime() / 1000) - 60 })],
-    ["a token without exp", () => sign(key, { exp: null })],
-    ["another JWT type (an ID token)", () => sign(key, { typ: "JWT" })],
+    ["the wrong audience", () => sign(key, { aud: "someone-else" }), "FAST_JWT_INVALID_CLAIM_VALUE"],
+    ["a token without aud", () => sign(key, { aud: null }), "FAST_JWT_MISSING_REQUIRED_CLAIM"],
+    ["the wrong issuer", () => sign(key, { iss: "https://evil.test" }), "FAST_JWT_INVALID_CLAIM_VALUE"],
+    ["a token without iss", () => sign(key, { iss: null }), "FAST_JWT_MISSING_REQUIRED_CLAIM"],
+    ["an expired token", () => sign(key, { exp: Math.floor(NOW.getTime() / 1000) - 60 }), "FAST_JWT_EXPIRED"],
+    ["a token without exp", () => sign(key, { exp: null }), "FAST_JWT_MISSING_REQUIRED_CLAIM"],
+    ["a token without iat", () => sign(key, { iat: null }), "FAST_JWT_MISSING_REQUIRED_CLAIM"],
+    [
+      "a token issued at a string",
+      () => {
+        const payload = { sub: userId, ...claims, iss: ISSUER, aud: AUDIENCE, exp: 4e9, iat: "yesterday" };
+        return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+          .setProtectedHeader({ alg: "EdDSA", kid: key.kid, typ: "at+jwt" })
+          .sign(key.privateKey);
+      },
+    ],
+    [
+      "a token not valid yet (nbf a minute ahead)",
+      () => sign(key, { payload: { nbf: Math.floor(NOW.getTime() / 1000) + 60 } }),
+      "FAST_JWT_INACTIVE",
+    ],
+    ["another JWT type (an ID token)", () => sign(key, { typ: "JWT" }), "FAST_JWT_INVALID_TYPE"],
     ["an unknown role", () => sign(key, { payload: { role: "root" } })],
     ["a malformed session id", () => sign(key, { payload: { sid: "42" } })],
     ["an opaque (refresh) token", async () => "b3BhcXVlLXJlZnJlc2gtdG9rZW4tdmFsdWUtMTIzNDU2Nzg5MA"],
     ["garbage", async () => "a.b.c"],
   ];
-  for (const [name, make] of refusals) {
+  for (const [name, make, reason] of refusals) {
     test(`refuses ${name} with 401 authentication`, async () => {
       const error = await rejection(verifier.verify(await make()));
       expect(error.status).toBe(401);
       expect(error.type).toBe("authentication");
       expect(error.code).toBe("invalid_token");
+      if (reason !== undefined) expect(causeOf(error)).toBe(reason);
     });
   }
+
+  test("a token within the clock tolerance (exp two seconds ago) is still accepted", async () => {
+    const auth = await verifier.verify(await sign(key, { exp: Math.floor(NOW.getTime() / 1000) - 2 }));
+    expect(auth.userId).toBe(userId);
+  });
+
+  test("the signature is checked without WebCrypto, whose async verify stalled under load (ADR 0044)", async () => {
+    const original = crypto.subtle.verify;
+    let calls = 0;
+    crypto.subtle.verify = (...args: Parameters<typeof original>) => {
+      calls += 1;
+      return original.apply(crypto.subtle, args);
+    };
+    try {
+      await verifier.verify(await sign(key));
+      await rejection(verifier.verify(await sign({ ...other, kid: key.kid })));
+    } finally {
+      crypto.subtle.verify = original;
+    }
+    expect(calls).toBe(0);
+  });
 
   test("an HS256 token made with the public key as secret is refused (algorithm pinned)", async () => {
     const secret = new TextEncoder().encode(JSON.stringify(key.publicJwk));

@@ -1,15 +1,10 @@
 import { idSchema, roleSchema } from "@payments/contracts";
 import { API_KEY_SCOPES, type ApiKeyScope } from "@payments/contracts/http";
 import { ApiError } from "@payments/service-kit";
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  errors,
-  type JSONWebKeySet,
-  type JWTVerifyGetKey,
-  jwtVerify,
-} from "jose";
+import { type Algorithm, createVerifier, TOKEN_ERROR_CODES } from "fast-jwt";
+import { errors, type JSONWebKeySet } from "jose";
 import { z } from "zod";
+import { publicKeyLookup } from "./keys.ts";
 
 /** The one signature algorithm access tokens use (Ed25519); anything else is refused before any key lookup. */
 export const ACCESS_TOKEN_ALGORITHM = "EdDSA";
@@ -76,6 +71,7 @@ const claimsSchema = z.object({
   role: roleSchema,
   sid: idSchema("ses"),
   exp: z.number(),
+  iat: z.number(),
   amr: z.array(z.string().max(32)).max(8).optional(),
   /** An API key's token: the key and its scopes (RFC 9068 `scope`, space-separated). */
   api_key: idSchema("apk").optional(),
@@ -127,70 +123,73 @@ function isKeyFetchFailure(error: unknown): boolean {
   );
 }
 
-/** A resolver over a key set read from a function; rebuilt only when the function returns another set. */
-function dynamicKeySet(read: () => Promise<JSONWebKeySet>): JWTVerifyGetKey {
-  let last: { set: JSONWebKeySet; resolve: JWTVerifyGetKey } | undefined;
-  return async (header, token) => {
-    const set = await read();
-    if (last?.set !== set) last = { set, resolve: createLocalJWKSet(set) };
-    return last.resolve(header, token);
-  };
-}
-
-function keySource(opts: JwtVerifierOptions): JWTVerifyGetKey {
-  if (typeof opts.jwks === "function") return dynamicKeySet(opts.jwks);
-  if (opts.jwks) return createLocalJWKSet(opts.jwks);
-  if (opts.jwksUrl === undefined) throw new Error("createJwtVerifier needs jwksUrl or jwks");
-  return createRemoteJWKSet(new URL(opts.jwksUrl), {
-    cooldownDuration: opts.jwksCooldownMs ?? 30_000,
-    cacheMaxAge: opts.jwksMaxAgeMs ?? 600_000,
-    timeoutDuration: 5_000,
-  });
+/** What went wrong in a verification, as a response: the key lookup's own errors come wrapped by fast-jwt. */
+function failure(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const wrapped =
+    error instanceof Error && "code" in error && error.code === TOKEN_ERROR_CODES.keyFetchingError
+      ? (error as Error & { originalError?: unknown }).originalError
+      : undefined;
+  if (wrapped instanceof ApiError) return wrapped;
+  // Keys that cannot be fetched say nothing about the token: 503 lets the client retry instead of throwing
+  // away a good session.
+  if (wrapped !== undefined && isKeyFetchFailure(wrapped)) return keysUnavailable(wrapped);
+  return invalidToken(error);
 }
 
 /**
  * A verifier for the platform's access tokens. It pins the algorithm (so `alg: none`, HMAC-with-the-public-
- * key and every other downgrade fail), requires `iss`, `aud`, `exp`, `sub`, `role`, `sid` and the `at+jwt`
- * type, and checks the claims' shapes. A JWKS that cannot be fetched makes verification fail with 401 too:
- * refusing is the only safe answer when the keys are unknown.
+ * key and every other downgrade fail), requires `iss`, `aud`, `exp`, `iat`, `sub`, `role`, `sid` and the
+ * `at+jwt` type, and checks the claims' shapes. A JWKS that cannot be fetched answers 503: the keys are
+ * unknown, so the token can be neither accepted nor called bad.
+ *
+ * The signature is checked by fast-jwt with node:crypto's synchronous Ed25519 verify (~0.1 ms), not by
+ * WebCrypto: under load Bun's asynchronous `crypto.subtle.verify` resolved up to 5 s late (docs/adr/0044).
  */
 export function createJwtVerifier(opts: JwtVerifierOptions): JwtVerifier {
-  const getKey = keySource(opts);
-  const clockTolerance = opts.clockToleranceSeconds ?? 5;
+  const lookup = publicKeyLookup(opts);
+  const settings = {
+    // The header is checked before any key lookup, so a downgraded token never costs a JWKS fetch.
+    key: async ({ header }: { header: Record<string, unknown> }) => {
+      if (header.alg !== ACCESS_TOKEN_ALGORITHM) throw invalidToken("algorithm not accepted");
+      if (header.kid !== undefined && typeof header.kid !== "string") throw invalidToken("malformed kid");
+      return lookup({ alg: header.alg, kid: header.kid });
+    },
+    algorithms: [ACCESS_TOKEN_ALGORITHM] satisfies Algorithm[],
+    allowedIss: opts.issuer,
+    allowedAud: opts.audience,
+    checkTyp: ACCESS_TOKEN_TYPE,
+    // fast-jwt checks iss and aud only when present; naming them here makes them required.
+    requiredClaims: ["iss", "aud", "exp", "iat", "sub", "sid", "role"],
+    clockTolerance: (opts.clockToleranceSeconds ?? 5) * 1000,
+  };
+  // fast-jwt reads its clock once per verifier: a test's fixed clock gets a verifier per call.
+  const shared = opts.now ? undefined : createVerifier(settings);
+  const verifierNow = () =>
+    shared ?? createVerifier({ ...settings, clockTimestamp: (opts.now?.() ?? new Date()).getTime() });
   return {
     async verify(token) {
-      // Access tokens are three base64url segments; refusing anything else early keeps junk away from jose.
+      // Access tokens are three base64url segments; refusing anything else early keeps junk away from parsing.
       if (token.length > 4096 || !/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token))
         throw invalidToken("not a compact JWS");
+      let payload: unknown;
       try {
-        const { payload } = await jwtVerify(token, getKey, {
-          algorithms: [ACCESS_TOKEN_ALGORITHM],
-          issuer: opts.issuer,
-          audience: opts.audience,
-          typ: ACCESS_TOKEN_TYPE,
-          requiredClaims: ["exp", "iat", "sub", "sid", "role"],
-          clockTolerance,
-          ...(opts.now ? { currentDate: opts.now() } : {}),
-        });
-        const claims = claimsSchema.safeParse(payload);
-        if (!claims.success) throw invalidToken(claims.error);
-        const scopes = parseScopes(claims.data.scope);
-        if (claims.data.api_key && !scopes) throw invalidToken("API key token without valid scopes");
-        return {
-          userId: claims.data.sub,
-          role: claims.data.role,
-          sessionId: claims.data.sid,
-          expiresAt: new Date(claims.data.exp * 1000),
-          mfa: claims.data.amr?.includes(MFA_METHOD) ?? false,
-          ...(claims.data.api_key && scopes ? { apiKey: { id: claims.data.api_key, scopes } } : {}),
-        };
+        payload = await verifierNow()(token);
       } catch (error) {
-        if (error instanceof ApiError) throw error;
-        // Keys that cannot be fetched say nothing about the token: 503 lets the client retry instead of
-        // throwing away a good session.
-        if (isKeyFetchFailure(error)) throw keysUnavailable(error);
-        throw invalidToken(error);
+        throw failure(error);
       }
+      const claims = claimsSchema.safeParse(payload);
+      if (!claims.success) throw invalidToken(claims.error);
+      const scopes = parseScopes(claims.data.scope);
+      if (claims.data.api_key && !scopes) throw invalidToken("API key token without valid scopes");
+      return {
+        userId: claims.data.sub,
+        role: claims.data.role,
+        sessionId: claims.data.sid,
+        expiresAt: new Date(claims.data.exp * 1000),
+        mfa: claims.data.amr?.includes(MFA_METHOD) ?? false,
+        ...(claims.data.api_key && scopes ? { apiKey: { id: claims.data.api_key, scopes } } : {}),
+      };
     },
   };
 }

@@ -1,16 +1,18 @@
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import { ACCESS_TOKEN_ALGORITHM } from "@payments/auth-verify";
 import { newId } from "@payments/contracts";
 import type { JwksView } from "@payments/contracts/http";
 import type { Database } from "@payments/db";
 import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
-import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
+import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { type AuthSchema, type SigningKeyRow, signingKeys } from "../db/schema.ts";
 import type { KeySealer } from "../security/key-encryption.ts";
 
 /** The key that signs new access tokens. */
 export interface SigningKey {
   kid: string;
-  key: CryptoKey;
+  /** A node:crypto key: signing is synchronous, never through WebCrypto's work pool (docs/adr/0044). */
+  key: KeyObject;
   createdAt: Date;
 }
 
@@ -76,8 +78,8 @@ export function createKeyStore(opts: KeyStoreOptions): KeyStore {
 
   async function toSigningKey(row: SigningKeyRow): Promise<SigningKey> {
     const jwk = JSON.parse(await opts.sealer.open(row.privateKey)) as JWK;
-    const key = await importJWK(jwk, row.algorithm);
-    if (key instanceof Uint8Array) throw new Error("signing key is not an asymmetric key");
+    const key = createPrivateKey({ key: jwk, format: "jwk" });
+    if (key.asymmetricKeyType !== "ed25519") throw new Error(`signing key ${row.id} is not an Ed25519 key`);
     return { kid: row.id, key, createdAt: row.createdAt };
   }
 

@@ -1,3 +1,5 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+
 /**
  * Seals private signing keys for storage. With a key-encryption key (AUTH_KEY_ENCRYPTION_KEY) the JWK is
  * AES-256-GCM encrypted (`v1.<iv>.<ciphertext>`); without one (development) it is stored as `plain.<json>`
@@ -34,17 +36,23 @@ export async function createKeySealer(
   purpose: SealPurpose = "payments-auth-signing-key",
 ): Promise<KeySealer> {
   if (keyBase64 === undefined) return plainKeySealer();
-  const raw = Buffer.from(keyBase64, "base64");
-  if (raw.length !== 32) throw new Error("AUTH_KEY_ENCRYPTION_KEY must be 32 bytes");
-  const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
-  const aad = new TextEncoder().encode(purpose);
+  const key = Buffer.from(keyBase64, "base64");
+  if (key.length !== 32) throw new Error("AUTH_KEY_ENCRYPTION_KEY must be 32 bytes");
+  const aad = Buffer.from(purpose);
+  // node:crypto rather than WebCrypto: synchronous, so a sign-in never waits on Bun's asynchronous crypto,
+  // which stalled for seconds under load (docs/adr/0044). The format is WebCrypto's: the ciphertext
+  // followed by the 16-byte tag, so values sealed before still open.
   return {
     encrypted: true,
     async seal(plaintext) {
-      const iv = crypto.getRandomValues(new Uint8Array(12));
-      const data = new TextEncoder().encode(plaintext);
-      const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad }, key, data);
-      return `v1.${Buffer.from(iv).toString("base64url")}.${Buffer.from(ciphertext).toString("base64url")}`;
+      const iv = randomBytes(12);
+      const cipher = createCipheriv("aes-256-gcm", key, iv).setAAD(aad);
+      const ciphertext = Buffer.concat([
+        cipher.update(plaintext, "utf8"),
+        cipher.final(),
+        cipher.getAuthTag(),
+      ]);
+      return `v1.${iv.toString("base64url")}.${ciphertext.toString("base64url")}`;
     },
     async open(sealed) {
       // Keys stored before a key-encryption key was configured stay readable until they rotate out.
@@ -52,12 +60,13 @@ export async function createKeySealer(
       const [version, iv, ciphertext] = sealed.split(".");
       if (version !== "v1" || !iv || !ciphertext)
         throw new Error("signing key is not sealed with this format");
-      const plain = await crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: Buffer.from(iv, "base64url"), additionalData: aad },
-        key,
-        Buffer.from(ciphertext, "base64url"),
+      const data = Buffer.from(ciphertext, "base64url");
+      if (data.length < 16) throw new Error("sealed value is too short");
+      const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url")).setAAD(aad);
+      decipher.setAuthTag(data.subarray(data.length - 16));
+      return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString(
+        "utf8",
       );
-      return new TextDecoder().decode(plain);
     },
   };
 }

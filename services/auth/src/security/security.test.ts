@@ -48,6 +48,29 @@ describe("signing-key sealing", () => {
       Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64"),
     );
     await expect(other.open(sealed)).rejects.toThrow();
+    // Sealed for another purpose (a TOTP secret), the same key does not open it.
+    const totp = await createKeySealer(kek, "payments-auth-totp-secret");
+    await expect(totp.open(sealed)).rejects.toThrow();
+    // A flipped bit in the ciphertext is refused, not decrypted to garbage.
+    const [version, iv, body] = sealed.split(".");
+    const tampered = Buffer.from(body ?? "", "base64url");
+    tampered[0] = (tampered[0] ?? 0) ^ 1;
+    await expect(sealer.open(`${version}.${iv}.${tampered.toString("base64url")}`)).rejects.toThrow();
+  });
+
+  test("values sealed by WebCrypto (before ADR 0044) still open", async () => {
+    const raw = crypto.getRandomValues(new Uint8Array(32));
+    const key = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt"]);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const additionalData = new TextEncoder().encode("payments-auth-signing-key");
+    const ciphertext = await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv, additionalData },
+      key,
+      new TextEncoder().encode('{"d":"old"}'),
+    );
+    const sealed = `v1.${Buffer.from(iv).toString("base64url")}.${Buffer.from(ciphertext).toString("base64url")}`;
+    const sealer = await createKeySealer(Buffer.from(raw).toString("base64"));
+    expect(await sealer.open(sealed)).toBe('{"d":"old"}');
   });
 
   test("without one (development) it is stored plain, and plain keys stay readable after a key is configured", async () => {
