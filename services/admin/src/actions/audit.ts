@@ -1,9 +1,9 @@
 import type { Id } from "@payments/contracts";
 import type { AuditEntryView } from "@payments/contracts/http";
+import { csvRow, csvStream } from "@payments/service-kit";
 import type { AdminCore } from "../core.ts";
 import { type AuditFilter, auditBatch } from "../db/audit-queries.ts";
 import type { AuditRow } from "../db/schema.ts";
-import { csvRow } from "../domain/csv.ts";
 
 /** Row → API shape. */
 export function toAuditView(row: AuditRow): AuditEntryView {
@@ -54,32 +54,18 @@ function csvLine(row: AuditRow): string {
 }
 
 /**
- * The audit log matching `filter` as CSV, newest first, produced batch by batch on demand: each pull reads
- * the next `csvBatchSize` rows after the last one sent (keyset), so memory holds one batch however large the
- * log, and a client that stops reading stops the queries.
+ * The audit log matching `filter` as CSV, newest first, produced batch by batch on demand (the kit's
+ * `csvStream`): each pull reads the next `csvBatchSize` rows after the last one sent (keyset), so memory
+ * holds one batch however large the log, and a client that stops reading stops the queries.
  */
 export function auditCsvStream(core: AdminCore, filter: AuditFilter): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let after: Id<"aud"> | undefined;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        controller.enqueue(encoder.encode(csvRow([...CSV_COLUMNS])));
-      },
-      async pull(controller) {
-        try {
-          const rows = await auditBatch(core.db, filter, after, core.csvBatchSize);
-          if (rows.length > 0) controller.enqueue(encoder.encode(rows.map(csvLine).join("")));
-          after = rows.at(-1)?.id;
-          if (rows.length < core.csvBatchSize) controller.close();
-        } catch (err) {
-          // Headers are already sent: the only way left to tell the client is to break the stream.
-          core.logger.error({ err }, "audit CSV export failed");
-          controller.error(err);
-        }
-      },
+  return csvStream<Id<"aud">>({
+    columns: CSV_COLUMNS,
+    batchSize: core.csvBatchSize,
+    async batch(after) {
+      const rows = await auditBatch(core.db, filter, after, core.csvBatchSize);
+      return { lines: rows.map(csvLine), next: rows.at(-1)?.id };
     },
-    // One batch queued ahead at most: reading is paced by the client.
-    { highWaterMark: 1 },
-  );
+    onError: (err) => core.logger.error({ err }, "audit CSV export failed"),
+  });
 }

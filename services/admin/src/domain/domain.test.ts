@@ -2,7 +2,6 @@ import { describe, expect, test } from "bun:test";
 import { createEvent, newId } from "@payments/contracts";
 import { sampleEventData } from "@payments/contracts/testing";
 import { actorOf, auditFactsOf, traceIdOf } from "./audit.ts";
-import { csvCell, csvRow } from "./csv.ts";
 import {
   bucketShareOf,
   bucketsOf,
@@ -13,27 +12,6 @@ import {
   volumeOf,
 } from "./dashboard.ts";
 import { changedKeys, DEFAULT_SYSTEM_CONFIG, systemConfigSchema } from "./system-config.ts";
-
-describe("CSV cells", () => {
-  test.each([
-    ["plain", "plain"],
-    ["=1+1", "'=1+1"],
-    ["+33 1 23", "'+33 1 23"],
-    ["-2", "'-2"],
-    ["@SUM(A1)", "'@SUM(A1)"],
-    ["\tx", "'\tx"],
-    ["a,b", '"a,b"'],
-    ['say "hi"', '"say ""hi"""'],
-    ["=A1,B1", `"'=A1,B1"`],
-    ["line\nbreak", '"line\nbreak"'],
-  ])("%p → %p", (input, output) => {
-    expect(csvCell(input)).toBe(output);
-  });
-
-  test("numbers are written as numbers, null as empty; rows end in CRLF", () => {
-    expect(csvRow([-5, null, undefined, "x"])).toBe("-5,,,x\r\n");
-  });
-});
 
 describe("changed keys of a configuration", () => {
   test("names leaves, arrays as one leaf, added and removed keys, sorted", () => {
