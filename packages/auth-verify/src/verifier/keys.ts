@@ -1,11 +1,5 @@
 import { KeyObject } from "node:crypto";
-import {
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  type FlattenedJWSInput,
-  type JSONWebKeySet,
-  type JWTVerifyGetKey,
-} from "jose";
+import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWSHeaderParameters } from "jose";
 
 /** Where the verifier's public keys come from: a URL (services), a fixed set (tests) or a function (auth). */
 export interface KeySourceOptions {
@@ -15,13 +9,16 @@ export interface KeySourceOptions {
   jwksMaxAgeMs?: number | undefined;
 }
 
+/** Picks the public key for a token's header (`alg`, `kid`), as jose's key sets do. */
+type KeySet = (header: JWSHeaderParameters) => Promise<CryptoKey>;
+
 /** A resolver over a key set read from a function; rebuilt only when the function returns another set. */
-function dynamicKeySet(read: () => Promise<JSONWebKeySet>): JWTVerifyGetKey {
-  let last: { set: JSONWebKeySet; resolve: JWTVerifyGetKey } | undefined;
-  return async (header, token) => {
+function dynamicKeySet(read: () => Promise<JSONWebKeySet>): KeySet {
+  let last: { set: JSONWebKeySet; resolve: KeySet } | undefined;
+  return async (header) => {
     const set = await read();
     if (last?.set !== set) last = { set, resolve: createLocalJWKSet(set) };
-    return last.resolve(header, token);
+    return last.resolve(header);
   };
 }
 
@@ -29,7 +26,7 @@ function dynamicKeySet(read: () => Promise<JSONWebKeySet>): JWTVerifyGetKey {
  * jose's key sets: the JWKS fetched on first use, cached, refetched when an unknown `kid` shows up (with a
  * cooldown) or when it is older than the maximum age.
  */
-function keySet(opts: KeySourceOptions): JWTVerifyGetKey {
+function keySet(opts: KeySourceOptions): KeySet {
   if (typeof opts.jwks === "function") return dynamicKeySet(opts.jwks);
   if (opts.jwks) return createLocalJWKSet(opts.jwks);
   if (opts.jwksUrl === undefined) throw new Error("createJwtVerifier needs jwksUrl or jwks");
@@ -51,12 +48,8 @@ export type PublicKeyLookup = (header: { alg: string; kid?: string | undefined }
 export function publicKeyLookup(opts: KeySourceOptions): PublicKeyLookup {
   const getKey = keySet(opts);
   const pems = new WeakMap<CryptoKey, string>();
-  // jose reads only the header from the token argument; the segments are not needed to pick a key.
-  const noSegments: FlattenedJWSInput = { payload: "", signature: "" };
   return async ({ alg, kid }) => {
-    const key = await getKey({ alg, ...(kid === undefined ? {} : { kid }) }, noSegments);
-    if (!(key instanceof globalThis.CryptoKey))
-      throw new TypeError("the key set returned something other than a public key");
+    const key = await getKey({ alg, ...(kid === undefined ? {} : { kid }) });
     let pem = pems.get(key);
     if (pem === undefined) {
       pem = KeyObject.from(key).export({ type: "spki", format: "pem" }).toString();

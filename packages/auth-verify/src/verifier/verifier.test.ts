@@ -169,6 +169,16 @@ describe("createJwtVerifier with a local key set", () => {
       () => sign(key, { payload: { nbf: Math.floor(NOW.getTime() / 1000) + 60 } }),
       "FAST_JWT_INACTIVE",
     ],
+    [
+      "a kid that is not a string",
+      () => {
+        const payload = { sub: userId, ...claims, iss: ISSUER, aud: AUDIENCE, exp: 4e9, iat: 1 };
+        return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+          .setProtectedHeader({ alg: "EdDSA", kid: 42 as unknown as string, typ: "at+jwt" })
+          .sign(key.privateKey);
+      },
+      "malformed kid",
+    ],
     ["another JWT type (an ID token)", () => sign(key, { typ: "JWT" }), "FAST_JWT_INVALID_TYPE"],
     ["an unknown role", () => sign(key, { payload: { role: "root" } })],
     ["a malformed session id", () => sign(key, { payload: { sid: "42" } })],
