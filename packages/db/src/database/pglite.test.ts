@@ -53,7 +53,7 @@ describe("openDatabase: embedded PGlite on disk", () => {
     }
   }, 60_000);
 
-  test("runs with the embedded settings (16 MB of shared buffers), which a caller may override", async () => {
+  test("runs with the embedded settings (8 MB of shared buffers), which a caller may override", async () => {
     const open = (embeddedSettings?: Record<string, string>) =>
       openDatabase({
         service: "payments",
@@ -73,8 +73,8 @@ describe("openDatabase: embedded PGlite on disk", () => {
         await handle.close();
       }
     };
-    expect(EMBEDDED_POSTGRES_SETTINGS.shared_buffers).toBe("16MB");
-    expect(await setting(await open(), "shared_buffers")).toBe("16MB");
+    expect(EMBEDDED_POSTGRES_SETTINGS.shared_buffers).toBe("8MB");
+    expect(await setting(await open(), "shared_buffers")).toBe("8MB");
     expect(await setting(await open(), "maintenance_work_mem")).toBe("16MB");
     expect(await setting(await open({ shared_buffers: "32MB" }), "shared_buffers")).toBe("32MB");
   }, 60_000);
