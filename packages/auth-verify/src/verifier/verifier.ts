@@ -164,9 +164,11 @@ export function createJwtVerifier(opts: JwtVerifierOptions): JwtVerifier {
     clockTolerance: (opts.clockToleranceSeconds ?? 5) * 1000,
   };
   // fast-jwt reads its clock once per verifier: a test's fixed clock gets a verifier per call.
-  const shared = opts.now ? undefined : createVerifier(settings);
-  const verifierNow = () =>
-    shared ?? createVerifier({ ...settings, clockTimestamp: (opts.now?.() ?? new Date()).getTime() });
+  const now = opts.now;
+  const shared = createVerifier(settings);
+  const verifierNow = now
+    ? () => createVerifier({ ...settings, clockTimestamp: now().getTime() })
+    : () => shared;
   return {
     async verify(token) {
       // Access tokens are three base64url segments; refusing anything else early keeps junk away from parsing.

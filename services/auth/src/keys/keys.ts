@@ -113,7 +113,8 @@ export function createKeyStore(opts: KeyStoreOptions): KeyStore {
         });
         if (!row) throw new Error("no signing key after creating one");
       }
-      const key = await toSigningKey(row);
+      // The same key as before is kept, not decrypted and imported again: only a rotation makes a new one.
+      const key = cached?.key.kid === row.id ? cached.key : await toSigningKey(row);
       if (cached?.key.kid !== key.kid) cachedSet = undefined;
       cached = { key, loadedAt: nowMs };
       return key;
