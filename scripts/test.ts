@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bunCoverageFlags, FRONTENDS, failuresOf, tally, vitestCommand } from "./test-coverage/measure.ts";
 import { coverageTable } from "./test-coverage/report.ts";
+import { failedTests } from "./test-failures.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const ci = process.env.CI === "true" || process.env.CI === "1";
@@ -76,12 +77,15 @@ async function run(
   });
   const ok = (await proc.exited) === 0;
   const seconds = (performance.now() - start) / 1000;
+  let detail: string | undefined;
   if (fd !== undefined && log) {
     closeSync(fd);
     console.log(`${title}  (${seconds.toFixed(0)} s, ran beside the other lane)`);
-    process.stdout.write(readFileSync(log, "utf8"));
+    const output = readFileSync(log, "utf8");
+    process.stdout.write(output);
+    if (!ok) detail = failedTests(output);
   }
-  outcomes.push({ name, status: ok ? "passed" : "failed", seconds });
+  outcomes.push({ name, status: ok ? "passed" : "failed", seconds, ...(detail ? { detail } : {}) });
   return ok;
 }
 

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { linearFit, quantile, type Sample, summarize } from "./analysis.ts";
+import { linearFit, quantile, type Sample, summarize, TROUGH_WINDOW_SECONDS } from "./analysis.ts";
 
 test("linearFit finds the line through exact points", () => {
   const fit = linearFit([0, 1, 2, 3].map((x) => ({ x, y: 2 * x + 5 })));
@@ -59,6 +59,36 @@ test("the level: median and p95 after the warm-up, and the mean of each whole te
   ]);
   expect(platform?.windowMeans[0]?.meanMb ?? 0).toBeGreaterThan(620);
   expect(platform?.windowMeans[1]?.meanMb).toBeCloseTo(596.7, 0);
+});
+
+test("troughs: the lowest RSS of each two-minute window after the warm-up, and their slope", () => {
+  // A sawtooth (one tooth a minute, 80 MB tall) over a floor that rises 1 MB a minute (60 MB/h), 30 minutes,
+  // after a warm-up at 900 MB. The teeth are taller than the rise, so only the troughs show it cleanly.
+  const samples: Sample[] = [];
+  for (let t = 0; t <= 1800; t += 5) {
+    const floor = 500 + t / 60;
+    samples.push({ t, pid: 3, name: "platform", rssMb: t < 600 ? 900 : floor + ((t % 60) / 60) * 80 });
+    samples.push({ t, pid: 4, name: "caddy", rssMb: 80 + ((t % 60) / 60) * 10 });
+  }
+  const [platform, caddy] = summarize(samples, 600);
+  expect(TROUGH_WINDOW_SECONDS).toBe(120);
+  expect(platform?.troughs.map((w) => w.fromMinute)).toEqual([10, 12, 14, 16, 18, 20, 22, 24, 26, 28]);
+  // Each window's lowest sample is its first tooth's start: the floor at the window's start.
+  expect(platform?.troughs[0]?.minMb).toBe(510);
+  expect(platform?.troughs.at(-1)?.minMb).toBe(528);
+  expect(platform?.troughDriftMbPerHour).toBe(60);
+  expect(caddy?.troughDriftMbPerHour).toBe(0);
+});
+
+test("troughs: fewer than three whole windows claim no slope", () => {
+  const samples: Sample[] = [];
+  for (let t = 0; t <= 300; t += 5) samples.push({ t, pid: 1, name: "platform", rssMb: 400 + t });
+  const [only] = summarize(samples, 0);
+  expect(only?.troughs).toEqual([
+    { fromMinute: 0, minMb: 400 },
+    { fromMinute: 2, minMb: 520 },
+  ]);
+  expect(only?.troughDriftMbPerHour).toBeUndefined();
 });
 
 test("quantile takes the nearest rank", () => {

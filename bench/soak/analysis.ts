@@ -43,7 +43,18 @@ export interface ProcessSummary {
    * fitted line by ±100 MB/h either way; means over windows several teeth long show growth without it.
    */
   windowMeans: Array<{ fromMinute: number; toMinute: number; meanMb: number }>;
+  /**
+   * The lowest RSS of each whole {@link TROUGH_WINDOW_SECONDS} window after the warm-up: where the process
+   * sits right after a collection, what it keeps. The sawtooth's teeth (garbage between collections) do not
+   * move these, so a slope through them is the growth a leak would show (ADR 0046).
+   */
+  troughs: Array<{ fromMinute: number; minMb: number }>;
+  /** The least-squares slope through {@link troughs}, MB/h (undefined with fewer than 3 of them). */
+  troughDriftMbPerHour: number | undefined;
 }
+
+/** The windows whose lowest RSS the trough line uses: two minutes, a few collections long at the soak's load. */
+export const TROUGH_WINDOW_SECONDS = 120;
 
 /** The length of the windows whose mean RSS the report compares: ten minutes. */
 export const LEVEL_WINDOW_SECONDS = 600;
@@ -89,6 +100,18 @@ function windowMeans(sorted: Sample[], seconds: number): ProcessSummary["windowM
   return means;
 }
 
+/** The lowest sample of each whole window of `seconds` from `from` on (a last, partial window is left out). */
+function troughsOf(sorted: Sample[], from: number, seconds: number): ProcessSummary["troughs"] {
+  const end = sorted.at(-1)?.t ?? 0;
+  const troughs: ProcessSummary["troughs"] = [];
+  for (let start = from; start + seconds <= end + 1e-9; start += seconds) {
+    const inside = sorted.filter((s) => s.t >= start && s.t < start + seconds).map((s) => s.rssMb);
+    if (inside.length > 0)
+      troughs.push({ fromMinute: round1(start / 60), minMb: round1(Math.min(...inside)) });
+  }
+  return troughs;
+}
+
 const maybeRound = (n: number | undefined) => (n === undefined ? undefined : round1(n));
 
 /** Summaries per process (by pid), in the order the processes were first seen. */
@@ -103,6 +126,9 @@ export function summarize(samples: Sample[], warmupSeconds: number): ProcessSumm
     const window = sorted.filter((s) => s.t >= warmupSeconds);
     const levels = window.map((s) => s.rssMb);
     const fit = window.length >= 3 ? linearFit(window.map((s) => ({ x: s.t, y: s.rssMb }))) : undefined;
+    const troughs = troughsOf(sorted, warmupSeconds, TROUGH_WINDOW_SECONDS);
+    const troughFit =
+      troughs.length >= 3 ? linearFit(troughs.map((w) => ({ x: w.fromMinute * 60, y: w.minMb }))) : undefined;
     const span = window.length > 0 ? (window.at(-1)?.t ?? 0) - (window[0]?.t ?? 0) : 0;
     return [
       {
@@ -119,6 +145,8 @@ export function summarize(samples: Sample[], warmupSeconds: number): ProcessSumm
         medianMb: maybeRound(quantile(levels, 0.5)),
         p95Mb: maybeRound(quantile(levels, 0.95)),
         windowMeans: windowMeans(sorted, LEVEL_WINDOW_SECONDS),
+        troughs,
+        troughDriftMbPerHour: troughFit ? round1(troughFit.slope * 3600) : undefined,
       },
     ];
   });

@@ -126,7 +126,7 @@ await Bun.write(
 );
 for (const p of processes)
   console.log(
-    `${p.name.padEnd(24)} start ${p.startMb} MB, end ${p.endMb} MB, peak ${p.peakMb} MB, drift ${p.driftMb ?? "—"} MB (${p.driftMbPerHour ?? "—"} MB/h)`,
+    `${p.name.padEnd(24)} start ${p.startMb} MB, end ${p.endMb} MB, peak ${p.peakMb} MB, drift ${p.driftMb ?? "—"} MB (${p.driftMbPerHour ?? "—"} MB/h), troughs ${p.troughDriftMbPerHour ?? "—"} MB/h`,
   );
 console.log("wrote bench/soak.md and bench/charts/soak-rss.svg");
 process.exit(summary ? 0 : 1);
