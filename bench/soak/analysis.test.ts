@@ -61,32 +61,32 @@ test("the level: median and p95 after the warm-up, and the mean of each whole te
   expect(platform?.windowMeans[1]?.meanMb).toBeCloseTo(596.7, 0);
 });
 
-test("troughs: the lowest RSS of each two-minute window after the warm-up, and their slope", () => {
-  // A sawtooth (one tooth a minute, 80 MB tall) over a floor that rises 1 MB a minute (60 MB/h), 30 minutes,
-  // after a warm-up at 900 MB. The teeth are taller than the rise, so only the troughs show it cleanly.
+test("troughs: the lowest RSS of each four-minute window after the warm-up, and their slope", () => {
+  // A sawtooth (one tooth every 3 minutes, 80 MB tall) over a floor that rises 1 MB a minute (60 MB/h),
+  // 30 minutes, after a warm-up at 900 MB. The teeth are taller than the rise, so only the troughs show it.
   const samples: Sample[] = [];
   for (let t = 0; t <= 1800; t += 5) {
     const floor = 500 + t / 60;
-    samples.push({ t, pid: 3, name: "platform", rssMb: t < 600 ? 900 : floor + ((t % 60) / 60) * 80 });
+    samples.push({ t, pid: 3, name: "platform", rssMb: t < 600 ? 900 : floor + ((t % 180) / 180) * 80 });
     samples.push({ t, pid: 4, name: "caddy", rssMb: 80 + ((t % 60) / 60) * 10 });
   }
   const [platform, caddy] = summarize(samples, 600);
-  expect(TROUGH_WINDOW_SECONDS).toBe(120);
-  expect(platform?.troughs.map((w) => w.fromMinute)).toEqual([10, 12, 14, 16, 18, 20, 22, 24, 26, 28]);
-  // Each window's lowest sample is its first tooth's start: the floor at the window's start.
-  expect(platform?.troughs[0]?.minMb).toBe(510);
-  expect(platform?.troughs.at(-1)?.minMb).toBe(528);
-  expect(platform?.troughDriftMbPerHour).toBe(60);
+  expect(TROUGH_WINDOW_SECONDS).toBe(240);
+  expect(platform?.troughs.map((w) => w.fromMinute)).toEqual([10, 14, 18, 22, 26]);
+  // Each window holds a tooth's start (every 3 minutes): the floor there. 10–14: minute 12; 14–18: minute 15.
+  expect(platform?.troughs.map((w) => w.minMb)).toEqual([512, 515, 518, 524, 527]);
+  expect(platform?.troughDriftMbPerHour ?? 0).toBeGreaterThan(50);
+  expect(platform?.troughDriftMbPerHour ?? 0).toBeLessThan(70);
   expect(caddy?.troughDriftMbPerHour).toBe(0);
 });
 
 test("troughs: fewer than three whole windows claim no slope", () => {
   const samples: Sample[] = [];
-  for (let t = 0; t <= 300; t += 5) samples.push({ t, pid: 1, name: "platform", rssMb: 400 + t });
+  for (let t = 0; t <= 600; t += 5) samples.push({ t, pid: 1, name: "platform", rssMb: 400 + t });
   const [only] = summarize(samples, 0);
   expect(only?.troughs).toEqual([
     { fromMinute: 0, minMb: 400 },
-    { fromMinute: 2, minMb: 520 },
+    { fromMinute: 4, minMb: 640 },
   ]);
   expect(only?.troughDriftMbPerHour).toBeUndefined();
 });

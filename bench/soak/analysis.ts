@@ -53,8 +53,13 @@ export interface ProcessSummary {
   troughDriftMbPerHour: number | undefined;
 }
 
-/** The windows whose lowest RSS the trough line uses: two minutes, a few collections long at the soak's load. */
-export const TROUGH_WINDOW_SECONDS = 120;
+/**
+ * The windows whose lowest RSS the trough line uses: four minutes. At the soak's load a full collection
+ * comes every 1–3 minutes (the RSS falls by 15–60 MB; the longest gap in ADR 0046's run was 3.1 minutes),
+ * so each window holds at least one and its lowest sample is the level right after it. Two-minute windows
+ * sometimes held none, and their lowest sample was then a tooth's middle.
+ */
+export const TROUGH_WINDOW_SECONDS = 240;
 
 /** The length of the windows whose mean RSS the report compares: ten minutes. */
 export const LEVEL_WINDOW_SECONDS = 600;

@@ -109,12 +109,12 @@ export function soakMarkdown(r: SoakResult): string {
         `- ${p.name}: ${p.windowMeans.map((w) => `minutes ${fmt(w.fromMinute, 0)}–${fmt(w.toMinute, 0)}: ${fmt(w.meanMb)} MB`).join("; ") || "the run was shorter than one window"}`,
     ),
     "",
-    "Troughs: the lowest RSS of each two-minute window after the warm-up, where a process sits right after a",
+    "Troughs: the lowest RSS of each four-minute window after the warm-up, where a process sits right after a",
     "collection. The garbage between collections does not move them, so their slope is what a leak would show:",
     "",
     ...r.processes.map(
       (p) =>
-        `- ${p.name}: ${p.troughs.map((w) => fmt(w.minMb, 0)).join(", ") || "no whole window"} MB; slope ${fmt(p.troughDriftMbPerHour)} MB/h`,
+        `- ${p.name}: ${p.troughs.length > 0 ? `${p.troughs.map((w) => fmt(w.minMb, 0)).join(", ")} MB; slope ${fmt(p.troughDriftMbPerHour)} MB/h` : "the run was shorter than one window after the warm-up"}`,
     ),
     "",
     `![RSS per process over the soak run](${r.chart})`,
