@@ -89,32 +89,39 @@ export function quantile(values: number[], q: number): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
-/** Means of the whole windows of `seconds` from t = 0 (a last, partial window is left out). */
-function windowMeans(sorted: Sample[], seconds: number): ProcessSummary["windowMeans"] {
+/**
+ * The RSS samples of each whole window of `seconds` from `from` on, by the window's start (a last, partial
+ * window and empty ones are left out): what the ten-minute means and the troughs are taken over.
+ */
+function wholeWindows(
+  sorted: Sample[],
+  from: number,
+  seconds: number,
+): Array<{ start: number; rss: number[] }> {
   const end = sorted.at(-1)?.t ?? 0;
-  const means: ProcessSummary["windowMeans"] = [];
-  for (let from = 0; from + seconds <= end + 1e-9; from += seconds) {
-    const inside = sorted.filter((s) => s.t >= from && s.t < from + seconds).map((s) => s.rssMb);
-    if (inside.length === 0) continue;
-    means.push({
-      fromMinute: from / 60,
-      toMinute: (from + seconds) / 60,
-      meanMb: round1(inside.reduce((a, b) => a + b, 0) / inside.length),
-    });
+  const windows: Array<{ start: number; rss: number[] }> = [];
+  for (let start = from; start + seconds <= end + 1e-9; start += seconds) {
+    const rss = sorted.filter((s) => s.t >= start && s.t < start + seconds).map((s) => s.rssMb);
+    if (rss.length > 0) windows.push({ start, rss });
   }
-  return means;
+  return windows;
 }
 
-/** The lowest sample of each whole window of `seconds` from `from` on (a last, partial window is left out). */
+/** Means of the whole windows of `seconds` from t = 0. */
+function windowMeans(sorted: Sample[], seconds: number): ProcessSummary["windowMeans"] {
+  return wholeWindows(sorted, 0, seconds).map(({ start, rss }) => ({
+    fromMinute: start / 60,
+    toMinute: (start + seconds) / 60,
+    meanMb: round1(rss.reduce((a, b) => a + b, 0) / rss.length),
+  }));
+}
+
+/** The lowest sample of each whole window of `seconds` from `from` on. */
 function troughsOf(sorted: Sample[], from: number, seconds: number): ProcessSummary["troughs"] {
-  const end = sorted.at(-1)?.t ?? 0;
-  const troughs: ProcessSummary["troughs"] = [];
-  for (let start = from; start + seconds <= end + 1e-9; start += seconds) {
-    const inside = sorted.filter((s) => s.t >= start && s.t < start + seconds).map((s) => s.rssMb);
-    if (inside.length > 0)
-      troughs.push({ fromMinute: round1(start / 60), minMb: round1(Math.min(...inside)) });
-  }
-  return troughs;
+  return wholeWindows(sorted, from, seconds).map(({ start, rss }) => ({
+    fromMinute: round1(start / 60),
+    minMb: round1(Math.min(...rss)),
+  }));
 }
 
 const maybeRound = (n: number | undefined) => (n === undefined ? undefined : round1(n));
