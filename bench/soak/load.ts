@@ -16,6 +16,9 @@ const MAX_IN_FLIGHT = 20;
 const MAX_CUSTOMERS = 200;
 const deadline = Date.now() + spec.durationMs;
 const stats = new Map<string, Stats>();
+/** Unanswered requests by minute since this process started (the platform was up a few seconds before). */
+const unansweredByMinute: Record<number, number> = {};
+const launchedAt = Date.now();
 
 interface User {
   id: string;
@@ -54,6 +57,8 @@ async function call(
     return { status: res.status, json: text ? JSON.parse(text) : undefined };
   } catch {
     s.failures++;
+    const minute = Math.floor((Date.now() - launchedAt) / 60_000);
+    unansweredByMinute[minute] = (unansweredByMinute[minute] ?? 0) + 1;
     return { status: 0, json: undefined };
   }
 }
@@ -228,6 +233,7 @@ const summary: LoadSummary = {
   seconds: (Date.now() - startedAt) / 1000,
   users: { customers: customers.length, vendors: vendors.length },
   websockets: { opened: wsOpened, failed: wsFailed, messages: wsMessages, open: spec.sockets },
+  unansweredByMinute,
   kinds: [...stats.entries()].map(([kind, s]) => {
     const sorted = [...s.latencies].sort((a, b) => a - b);
     return {

@@ -33,6 +33,7 @@ test("the report has a row per process with its level and drift, and the load ta
       seconds: 180,
       users: { customers: 20, vendors: 4 },
       websockets: { opened: 17, failed: 0, messages: 5000, open: 8 },
+      unansweredByMinute: { 12: 40, 2: 3 },
       kinds: [
         {
           kind: "create payment",
@@ -53,6 +54,7 @@ test("the report has a row per process with its level and drift, and the load ta
   expect(md).toContain("| create payment | 1,440 | 201 ×1,439, 500 ×1 | 0 | 5.7 | 51.7 |");
   expect(md).toContain("- caddy: the run was shorter than one window");
   expect(md).toContain("- caddy: the run was shorter than one window after the warm-up");
+  expect(md).toContain("Unanswered requests by minute of the run: minute 2: 3, minute 12: 40.");
   expect(md).toContain("on the embedded default");
   expect(md).toContain("![RSS per process over the soak run](charts/soak-rss.svg)");
 });

@@ -72,6 +72,13 @@ export function rssChartSpec(samples: Sample[], warmupMinutes: number): TopLevel
   };
 }
 
+/** Where in the run the unanswered requests fell: "minute 12: 40, minute 13: 101", or that there were none. */
+function unanswered(byMinute: Record<number, number> | undefined): string {
+  const minutes = Object.entries(byMinute ?? {}).sort(([a], [b]) => Number(a) - Number(b));
+  if (minutes.length === 0) return "Unanswered requests by minute of the run: none.";
+  return `Unanswered requests by minute of the run: ${minutes.map(([m, n]) => `minute ${m}: ${n}`).join(", ")}.`;
+}
+
 /** `bench/soak.md`. */
 export function soakMarkdown(r: SoakResult): string {
   const servers =
@@ -127,6 +134,8 @@ export function soakMarkdown(r: SoakResult): string {
       (k) =>
         `| ${k.kind} | ${k.requests.toLocaleString("en")} | ${statuses(k.statuses)} | ${k.failures} | ${fmt(k.p50Ms)} | ${fmt(k.p99Ms)} |`,
     ),
+    "",
+    unanswered(r.summary?.unansweredByMinute),
     "",
     ws
       ? `WebSockets: ${ws.opened} opened, ${ws.failed} failed, ${ws.messages.toLocaleString("en")} messages received. Users at the end: ${r.summary?.users.customers} customers, ${r.summary?.users.vendors} vendors.`
