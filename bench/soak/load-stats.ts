@@ -48,7 +48,7 @@ export interface LoadSummary {
   users: { customers: number; vendors: number };
   websockets: { opened: number; failed: number; messages: number; open: number };
   /** Requests of any kind that got no answer, by minute of the run (so a stall can be placed in time). */
-  unansweredByMinute?: Record<number, number>;
+  unansweredByMinute: Record<number, number>;
   kinds: Array<{
     kind: string;
     requests: number;

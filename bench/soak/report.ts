@@ -73,8 +73,8 @@ export function rssChartSpec(samples: Sample[], warmupMinutes: number): TopLevel
 }
 
 /** Where in the run the unanswered requests fell: "minute 12: 40, minute 13: 101", or that there were none. */
-function unanswered(byMinute: Record<number, number> | undefined): string {
-  const minutes = Object.entries(byMinute ?? {}).sort(([a], [b]) => Number(a) - Number(b));
+function unanswered(byMinute: Record<number, number>): string {
+  const minutes = Object.entries(byMinute).sort(([a], [b]) => Number(a) - Number(b));
   if (minutes.length === 0) return "Unanswered requests by minute of the run: none.";
   return `Unanswered requests by minute of the run: ${minutes.map(([m, n]) => `minute ${m}: ${n}`).join(", ")}.`;
 }
@@ -135,8 +135,8 @@ export function soakMarkdown(r: SoakResult): string {
         `| ${k.kind} | ${k.requests.toLocaleString("en")} | ${statuses(k.statuses)} | ${k.failures} | ${fmt(k.p50Ms)} | ${fmt(k.p99Ms)} |`,
     ),
     "",
-    unanswered(r.summary?.unansweredByMinute),
-    "",
+    // Without the load's summary nothing is known of its failures, not even that there were none.
+    ...(r.summary ? [unanswered(r.summary.unansweredByMinute), ""] : []),
     ws
       ? `WebSockets: ${ws.opened} opened, ${ws.failed} failed, ${ws.messages.toLocaleString("en")} messages received. Users at the end: ${r.summary?.users.customers} customers, ${r.summary?.users.vendors} vendors.`
       : "The load process gave no summary (it failed or was killed at its deadline).",
