@@ -120,8 +120,12 @@ async function tokenOf(user: User): Promise<string> {
 
 const pick = <T>(list: T[]): T | undefined => list[Math.floor(Math.random() * list.length)];
 
-/** Calls `task` every `ms` until the deadline, never more than MAX_IN_FLIGHT at once (then it skips). */
+/**
+ * Calls `task` every `ms` until the deadline, never more than MAX_IN_FLIGHT at once (then it skips). A
+ * period that is not a positive finite number (a rate or period of 0 in the spec) turns the loop off.
+ */
 function paced(ms: number, task: () => Promise<unknown>): Promise<void> {
+  if (!(ms > 0 && Number.isFinite(ms))) return Promise.resolve();
   let inFlight = 0;
   const running = new Set<Promise<unknown>>();
   return new Promise((resolve) => {
@@ -214,9 +218,10 @@ await Promise.all([
     if (customer) await login(customer);
   }),
   paced(spec.registerEverySeconds * 1000, async () => {
-    if (customers.length >= MAX_CUSTOMERS) return;
+    // Registers at its pace however many customers there are (a run with a faster --load registers more
+    // than the pool keeps); the pool stops growing at MAX_CUSTOMERS.
     const u = await register("customer");
-    if (u) customers.push(u);
+    if (u && customers.length < MAX_CUSTOMERS) customers.push(u);
   }),
   paced(spec.reconnectEverySeconds * 1000, async () => {
     const old = sockets.shift();

@@ -2,7 +2,7 @@
  * The platform as `bun run start` runs it — `scripts/start.ts`, every service in one Bun process, Caddy in
  * front when installed — in a scratch directory (its embedded databases and Caddy's CA land there) with
  * ports of its own. All of the soak's load comes from one address, so the gateway's per-IP and per-user
- * limits are raised: the soak measures memory under steady traffic, not the rate limiter's refusals.
+ * limits and auth's registrations per address are raised: the soak measures memory under steady traffic, not the rate limiter's refusals.
  */
 import { freePort } from "@payments/testing";
 
@@ -36,6 +36,8 @@ export async function startPlatform(baseEnv: Record<string, string>, cwd: string
   env.GATEWAY_RATE_LIMIT_IP = "1000000";
   env.GATEWAY_RATE_LIMIT_USER = "1000000";
   env.GATEWAY_RATE_LIMIT_AUTH = "100000";
+  // A new customer every 30 s passes auth's 100 registrations per address an hour after 50 minutes.
+  env.AUTH_REGISTRATIONS_PER_IP_HOUR = "100000";
   const proc = Bun.spawn(["bun", `${root}scripts/start.ts`], { cwd, env, stdout: "pipe", stderr: "inherit" });
   const stop = async () => {
     proc.kill("SIGTERM");

@@ -14,7 +14,7 @@ import { renderSvg } from "../lib/charts.ts";
 import { OUT_DIR } from "../lib/figures.ts";
 import { type Sample, summarize } from "./analysis.ts";
 import { soakConfig } from "./config.ts";
-import { type LoadSpec, type LoadSummary, SOAK_LOAD } from "./load-stats.ts";
+import type { LoadSpec, LoadSummary } from "./load-stats.ts";
 import { startPlatform } from "./platform.ts";
 import { processTree, rssMb } from "./procs.ts";
 import { rssChartSpec, soakMarkdown } from "./report.ts";
@@ -23,7 +23,7 @@ const here = new URL(".", import.meta.url).pathname;
 const bench = new URL("..", import.meta.url).pathname;
 const config = soakConfig();
 const durationMs = Math.round(config.minutes * 60_000);
-const load: Omit<LoadSpec, "api" | "ca" | "gateway" | "origin"> = { durationMs, ...SOAK_LOAD };
+const load: Omit<LoadSpec, "api" | "ca" | "gateway" | "origin"> = { durationMs, ...config.load };
 
 console.log(
   `soak: ${config.minutes} min, warm-up ${config.warmupMinutes.toFixed(1)} min, RSS every ${config.sampleSeconds} s; ` +

@@ -92,6 +92,12 @@ export function startMailRelay<TSchema extends Record<string, unknown>>(
   let again = false;
   let lastCleanup = 0;
 
+  /**
+   * Leases up to `batchSize` due rows, longest due first. The ids are chosen by one statement and leased by the
+   * next, in one transaction: an `UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` is free to
+   * run its subquery once per row of a nested loop, and on a table without statistics (the embedded
+   * database, or any fresh one) it did, each run locking the next rows, so a claim leased the whole backlog.
+   */
   async function claim() {
     const due = and(
       isNull(mailOutbox.sentAt),
@@ -99,21 +105,30 @@ export function startMailRelay<TSchema extends Record<string, unknown>>(
       lte(mailOutbox.nextAttemptAt, sql`now()`),
       or(isNull(mailOutbox.leaseUntil), lt(mailOutbox.leaseUntil, sql`now()`)),
     );
-    const claimable = db
-      .select({ id: mailOutbox.id })
-      .from(mailOutbox)
-      .where(due)
-      .orderBy(asc(mailOutbox.createdAt), asc(mailOutbox.id))
-      .limit(batchSize)
-      .for("update", { skipLocked: true });
-    const rows = await db
-      .update(mailOutbox)
-      .set({
-        leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})`,
-        attempts: sql`${mailOutbox.attempts} + 1`,
-      })
-      .where(and(inArray(mailOutbox.id, claimable), due))
-      .returning();
+    const rows = await db.transaction(async (tx) => {
+      const claimable = await tx
+        .select({ id: mailOutbox.id })
+        .from(mailOutbox)
+        .where(due)
+        // The pending index's order: the claim reads one batch of it, not every pending row to sort them.
+        .orderBy(asc(mailOutbox.nextAttemptAt), asc(mailOutbox.id))
+        .limit(batchSize)
+        .for("update", { skipLocked: true });
+      if (claimable.length === 0) return [];
+      return tx
+        .update(mailOutbox)
+        .set({
+          leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds})`,
+          attempts: sql`${mailOutbox.attempts} + 1`,
+        })
+        .where(
+          inArray(
+            mailOutbox.id,
+            claimable.map((row) => row.id),
+          ),
+        )
+        .returning();
+    });
     return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
   }
 
@@ -169,10 +184,11 @@ export function startMailRelay<TSchema extends Record<string, unknown>>(
           );
           return [];
         });
-        // In order, one at a time: mail volume is small, and a down server fails the rest fast anyway.
-        for (const row of rows) {
-          if (await sendOne(row).catch(() => false)) total += 1;
-        }
+        // The batch at once: notices go out two per payment, and one SMTP exchange at a time (~100 ms with
+        // a connection each) would fall behind a few payments a second for good. A down server fails them
+        // all fast, each with its own retry.
+        const sent = await Promise.all(rows.map((row) => sendOne(row).catch(() => false)));
+        total += sent.filter(Boolean).length;
         if (rows.length < batchSize) break;
       }
     } while (again && !stopped);

@@ -24,6 +24,11 @@ export interface TestSmtpServer {
   start(): Promise<void>;
   /** Waits until at least `count` messages arrived (or throws after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  /**
+   * A slow server: from now on each message is received but not answered until the returned function is
+   * called, so a sender waits on its first message as it would on a stalled SMTP server.
+   */
+  hold(): () => void;
 }
 
 function header(raw: string, name: string): string | undefined {
@@ -41,11 +46,14 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
   const port = await freePort();
   const received: ReceivedMail[] = [];
   let server: SMTPServer | undefined;
+  let held: Promise<void> | undefined;
 
   const make = () =>
     new SMTPServer({
       authOptional: true,
       disabledCommands: ["AUTH", "STARTTLS"],
+      // No reverse DNS of 127.0.0.1 per connection (the sender connects once per message).
+      disableReverseLookup: true,
       logger: false,
       // Short close timeout: stop() must end connections now, as a crashed server would.
       closeTimeout: 100,
@@ -61,7 +69,8 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
             messageId: header(raw, "Message-ID"),
             subject: header(raw, "Subject"),
           });
-          callback();
+          if (held) void held.then(() => callback());
+          else callback();
         });
       },
     });
@@ -99,6 +108,14 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
         await Bun.sleep(25);
       }
       return received;
+    },
+    hold() {
+      const release = Promise.withResolvers<void>();
+      held = release.promise;
+      return () => {
+        held = undefined;
+        release.resolve();
+      };
     },
   };
 }

@@ -66,15 +66,19 @@ function asSendError(error: unknown): SendError {
 }
 
 /**
- * Builds the transport: nodemailer's SMTP transport when `smtpUrl` is set (one connection per message, so a
- * server that went away and came back is simply connected to again), otherwise the development mailbox,
- * which renders the same MIME message with nodemailer and writes it to disk.
+ * Builds the transport: nodemailer's pooled SMTP transport when `smtpUrl` is set (up to 5 connections, each
+ * reused for up to 100 messages: a connection and greeting per message cost ~100 ms even on loopback,
+ * against ~2 ms for a message on an open one; a connection the server dropped is replaced by a new one),
+ * otherwise the development mailbox, which renders the same MIME message with nodemailer and writes it to disk.
  */
 export function createMailTransport(opts: MailTransportOptions): MailTransport {
   const timeout = (opts.connectTimeoutSeconds ?? 10) * 1000;
   if (opts.smtpUrl) {
     const smtp = createTransport({
       url: opts.smtpUrl,
+      pool: true,
+      maxConnections: 5,
+      maxMessages: 100,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: 60_000,
