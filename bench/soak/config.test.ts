@@ -22,11 +22,17 @@ test("--load sets fields of the soak's load by name, 0 turning a loop off, and r
   }) as typeof process.exit;
   console.error = () => {};
   try {
-    for (const bad of ["creates=1", "readsPerSecond=-1", "customers=0"])
+    for (const bad of [
+      "creates=1",
+      "readsPerSecond=-1",
+      "customers=0",
+      "createsPerSecond",
+      "readsPerSecond=",
+    ])
       expect(() => soakConfig(["--load", bad])).toThrow("exit");
   } finally {
     process.exit = exit;
     console.error = error;
   }
-  expect(codes).toEqual([2, 2, 2]);
+  expect(codes).toEqual([2, 2, 2, 2, 2]);
 });

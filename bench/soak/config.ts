@@ -61,16 +61,15 @@ export function soakConfig(argv: string[] = Bun.argv.slice(2)): SoakConfig {
     raw[key] = m[2] ?? argv[++i] ?? "";
   }
   const parsed = args.safeParse(raw);
-  const load = loadFields.safeParse(
-    Object.fromEntries(
-      (parsed.data?.load ?? "")
-        .split(",")
-        .filter(Boolean)
-        .map((kv) => kv.split("=", 2)),
-    ),
-  );
-  if (!parsed.success || !load.success) {
-    console.error(`bench:soak: bad arguments: ${(parsed.error ?? load.error)?.message}`);
+  const pairs = (parsed.data?.load ?? "").split(",").filter(Boolean);
+  // Each pair needs a number: a bare name would leave its field undefined, an empty value coerce to 0 (off).
+  const malformed = pairs.find((kv) => !/^[a-zA-Z]+=\d+(\.\d+)?$/.test(kv));
+  const load = loadFields.safeParse(Object.fromEntries(pairs.map((kv) => kv.split("=", 2))));
+  if (!parsed.success || !load.success || malformed) {
+    const why = malformed
+      ? `--load: "${malformed}" is not name=number`
+      : (parsed.error ?? load.error)?.message;
+    console.error(`bench:soak: bad arguments: ${why}`);
     console.error(
       "usage: bun run bench:soak [--minutes 30] [--warmup-minutes N] [--sample-seconds 5] [--load createsPerSecond=80,readsPerSecond=0,…]",
     );

@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { renderSvg } from "../lib/charts.ts";
 import { type Sample, summarize } from "./analysis.ts";
 import { SOAK_LOAD } from "./load-stats.ts";
-import { rssChartSpec, soakMarkdown } from "./report.ts";
+import { loadArgument, rssChartSpec, soakMarkdown } from "./report.ts";
 
 const samples: Sample[] = [0, 60, 120, 180].flatMap((t) => [
   { t, pid: 11, name: "platform (all services)", rssMb: 900 + t / 60 },
@@ -56,5 +56,13 @@ test("the report has a row per process with its level and drift, and the load ta
   expect(md).toContain("- caddy: the run was shorter than one window after the warm-up");
   expect(md).toContain("Unanswered requests by minute of the run: minute 2: 3, minute 12: 40.");
   expect(md).toContain("on the embedded default");
+  expect(md).toContain("`bun run bench:soak --minutes 3`,");
   expect(md).toContain("![RSS per process over the soak run](charts/soak-rss.svg)");
+});
+
+test("a run with another load names the changed fields as the --load that gave them", () => {
+  expect(loadArgument({ durationMs: 60_000, ...SOAK_LOAD })).toBe("");
+  expect(loadArgument({ durationMs: 60_000, ...SOAK_LOAD, createsPerSecond: 60, readsPerSecond: 0 })).toBe(
+    " --load createsPerSecond=60,readsPerSecond=0",
+  );
 });

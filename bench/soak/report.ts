@@ -4,7 +4,15 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import type { ProcessSummary, Sample } from "./analysis.ts";
-import type { LoadSpec, LoadSummary } from "./load-stats.ts";
+import { type LoadSpec, type LoadSummary, SOAK_LOAD } from "./load-stats.ts";
+
+/** ` --load a=1,b=2` for the fields of `load` that are not the soak's default ones, else "". */
+export function loadArgument(load: SoakResult["load"]): string {
+  const changed = (Object.keys(SOAK_LOAD) as Array<keyof typeof SOAK_LOAD>)
+    .filter((key) => load[key] !== SOAK_LOAD[key])
+    .map((key) => `${key}=${load[key]}`);
+  return changed.length > 0 ? ` --load ${changed.join(",")}` : "";
+}
 
 /** Everything the report says. */
 export interface SoakResult {
@@ -93,7 +101,7 @@ export function soakMarkdown(r: SoakResult): string {
   return [
     "# Soak run",
     "",
-    `\`bun run bench:soak --minutes ${r.minutes}\`, ${r.date}, Bun ${r.bunVersion}, ${r.cores} cores shared with other work.`,
+    `\`bun run bench:soak --minutes ${r.minutes}${loadArgument(r.load)}\`, ${r.date}, Bun ${r.bunVersion}, ${r.cores} cores shared with other work.`,
     `The platform as \`bun run start\` runs it (scripts/start.ts: every service in one process; Caddy in front`,
     `when installed) on ${servers}; API traffic through ${r.entry}. Load from a separate process: ${r.load.createsPerSecond} payment`,
     `creates/s, ${r.load.readsPerSecond} reads/s (one in five a list), a login every ${r.load.loginEverySeconds} s, a new customer every`,
