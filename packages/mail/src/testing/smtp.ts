@@ -52,7 +52,7 @@ export async function startTestSmtpServer(): Promise<TestSmtpServer> {
     new SMTPServer({
       authOptional: true,
       disabledCommands: ["AUTH", "STARTTLS"],
-      // No reverse DNS of 127.0.0.1 per connection (the sender connects once per message).
+      // No reverse DNS of 127.0.0.1 for each connection a sender opens.
       disableReverseLookup: true,
       logger: false,
       // Short close timeout: stop() must end connections now, as a crashed server would.
