@@ -15,12 +15,15 @@ beforeEach(() => {
 
 const payment = apiPayment(7);
 
+/** When the events below say the payment changed. */
+const EVENT_AT = "2025-01-01T10:00:01.000Z";
+
 function event(status: "processing" | "succeeded") {
   return {
     id: `evt_01j9z3k7m8n9p0q1r2s3t4v${status === "processing" ? "001" : "002"}`,
     type: `payment.${status}`,
     version: 1,
-    occurred_at: "2025-01-01T10:00:01.000Z",
+    occurred_at: EVENT_AT,
     producer: "payments",
     subject: payment.id,
     data: {
@@ -32,7 +35,7 @@ function event(status: "processing" | "succeeded") {
       status,
       amount_refunded: 0,
       created_at: payment.created_at,
-      updated_at: "2025-01-01T10:00:01.000Z",
+      updated_at: EVENT_AT,
     },
   };
 }
@@ -72,7 +75,11 @@ function setup(role: "customer" | "vendor" = "customer", initial = payment, hist
     path: `/payments/${payment.id}`,
     mount: "/payments/*",
   });
-  return { test, setStatus: (status: typeof payment.status) => (current = { ...current, status }) };
+  // The service's view after a transition, as new as the transition's event (EVENT_AT).
+  const setStatus = (status: typeof payment.status) => {
+    current = { ...current, status, updated_at: EVENT_AT };
+  };
+  return { test, setStatus };
 }
 
 describe("payment detail", () => {

@@ -5,6 +5,7 @@ import { ApiError, createHttpClient, type FetchLike, type HttpClient } from "../
 import { keysForEvent, keysForRoom } from "../query/index.ts";
 import { createRealtimeClient, type RealtimeClient, type WebSocketLike } from "../realtime/index.ts";
 import { createSessionStore, type SessionStore, type SyncChannel, type Timers } from "../session/index.ts";
+import { createFreshness } from "./freshness.ts";
 
 /** The user's display preferences, applied by the shell and read by every remote. */
 export interface PreferencesStore {
@@ -123,7 +124,25 @@ export function createPlatform(deps: PlatformDeps): Platform {
         duration_ms: t.ms,
       }),
   });
-  const api = createApi(http);
+  // Reads of payments are made again while older than what the payments' events announced (freshness.ts).
+  const freshness = createFreshness(deps.timers);
+  const endpoints = createApi(http);
+  const api: Api = {
+    ...endpoints,
+    payments: {
+      ...endpoints.payments,
+      get: (id) =>
+        freshness.read(
+          () => endpoints.payments.get(id),
+          (payment) => [payment],
+        ),
+      list: (...args) =>
+        freshness.read(
+          () => endpoints.payments.list(...args),
+          (page) => page.data,
+        ),
+    },
+  };
   const realtime = createRealtimeClient({
     getTicket: async () => (await api.realtime.ticket()).ticket,
     socketUrl: deps.socketUrl,
@@ -148,6 +167,8 @@ export function createPlatform(deps: PlatformDeps): Platform {
   }
 
   realtime.onEvent((event) => {
+    const { data } = event;
+    if (event.type.startsWith("payment.") && "id" in data && "updated_at" in data) freshness.announce(data);
     for (const queryKey of keysForEvent(event)) void queryClient.invalidateQueries({ queryKey });
     if (event.type === "profile.updated" && event.data.user_id === signedInAs) loadPreferences();
   });
@@ -173,6 +194,7 @@ export function createPlatform(deps: PlatformDeps): Platform {
     // Another user's data must never show: a change of identity starts from an empty cache.
     realtime.stop();
     queryClient.clear();
+    freshness.clear();
     if (!userId) return;
     realtime.start();
     loadPreferences();
