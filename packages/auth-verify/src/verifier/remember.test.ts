@@ -52,4 +52,16 @@ describe("rememberVerifiedTokens", () => {
     await remembered.verify("short");
     expect(calls).toEqual(["expired", "expired", "short", "short"]);
   });
+
+  test("expired verifications are dropped as new tokens arrive, not kept until the cache is full", async () => {
+    const tokens = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`t${i}`, identity(60_000)]));
+    const { verifier } = countingVerifier(tokens);
+    const remembered = rememberVerifiedTokens(verifier, { maxAgeMs: 10, purgeEveryMs: 20 });
+    for (const token of ["t0", "t1", "t2"]) await remembered.verify(token);
+    expect(remembered.remembered()).toBe(3);
+    await Bun.sleep(30);
+    // The next new token is remembered and the three expired ones go with the purge it triggers.
+    await remembered.verify("t3");
+    expect(remembered.remembered()).toBe(1);
+  });
 });
