@@ -14,7 +14,7 @@ export interface RememberOptions {
 /**
  * lru-cache drops an expired entry only when it is read again or evicted, and a token is rarely read after
  * its client moved on to the next one: without a purge every token ever verified stayed until 50,000 of them
- * (~2 KB each, per service) pushed the oldest out — memory that grew with every sign-in for hours (ADR 0050).
+ * (~1–2 KB each, per service) pushed the oldest out — memory that grew with every sign-in for hours (ADR 0050).
  */
 export const PURGE_EVERY_MS = 30_000;
 

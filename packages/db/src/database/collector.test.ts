@@ -1,11 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import {
-  type CollectorHooks,
-  collectOnce,
-  collectorRunning,
-  FULL_AT_LEAST_EVERY_MS,
-  holdCollector,
-} from "./collector.ts";
+import { type CollectorHooks, collectOnce, collectorRunning, holdCollector } from "./collector.ts";
 
 const MB = 1024 * 1024;
 
@@ -42,45 +36,27 @@ describe("the embedded databases' collector", () => {
   test("asks for a concurrent collection until RSS has grown by the threshold, then runs a full one", () => {
     const proc = fakeProcess(400);
     proc.freedByFull = 80;
-    let last = collectOnce(proc, { rss: 400 * MB, at: 0 }, 1_000);
+    let baseline = collectOnce(proc, 400 * MB, 48 * MB);
     proc.rssMb = 447;
-    last = collectOnce(proc, last, 2_000);
+    baseline = collectOnce(proc, baseline, 48 * MB);
     expect(proc.calls).toEqual(["concurrent", "concurrent"]);
-    expect(last).toEqual({ rss: 400 * MB, at: 0 });
+    expect(baseline).toBe(400 * MB);
     proc.rssMb = 448;
-    last = collectOnce(proc, last, 3_000);
+    baseline = collectOnce(proc, baseline, 48 * MB);
     expect(proc.calls).toEqual(["concurrent", "concurrent", "full"]);
-    // The next growth is measured from what the full collection left, and the minute from then.
-    expect(last).toEqual({ rss: 368 * MB, at: 3_000 });
+    // The next growth is measured from what the full collection left.
+    expect(baseline).toBe(368 * MB);
     proc.rssMb = 400;
-    collectOnce(proc, last, 4_000);
-    expect(proc.calls.at(-1)).toBe("concurrent");
-  });
-
-  test("a minute after the last full collection, a smaller growth is enough; without growth, none", () => {
-    const proc = fakeProcess(500);
-    proc.freedByFull = 20;
-    const start = { rss: 500 * MB, at: 0 };
-    proc.rssMb = 509;
-    // 9 MB: below 48 MB, so not before the minute…
-    expect(collectOnce(proc, start, FULL_AT_LEAST_EVERY_MS - 1)).toBe(start);
-    expect(proc.calls).toEqual(["concurrent"]);
-    // …and a full one once it has passed.
-    const after = collectOnce(proc, start, FULL_AT_LEAST_EVERY_MS);
-    expect(proc.calls).toEqual(["concurrent", "full"]);
-    expect(after).toEqual({ rss: 489 * MB, at: FULL_AT_LEAST_EVERY_MS });
-    // An idle process that grew by less than 8 MB is left alone however long it waits.
-    proc.rssMb = 489 + 7;
-    expect(collectOnce(proc, after, after.at + 10 * FULL_AT_LEAST_EVERY_MS)).toBe(after);
+    collectOnce(proc, baseline, 48 * MB);
     expect(proc.calls.at(-1)).toBe("concurrent");
   });
 
   test("a full collection that frees nothing moves the baseline up, so it does not repeat every tick", () => {
     const proc = fakeProcess(600);
-    const last = collectOnce(proc, { rss: 500 * MB, at: 0 }, 1_000);
+    const baseline = collectOnce(proc, 500 * MB, 48 * MB);
     expect(proc.calls).toEqual(["full"]);
-    expect(last).toEqual({ rss: 600 * MB, at: 1_000 });
-    expect(collectOnce(proc, last, 2_000)).toBe(last);
+    expect(baseline).toBe(600 * MB);
+    expect(collectOnce(proc, baseline, 48 * MB)).toBe(600 * MB);
     expect(proc.calls).toEqual(["full", "concurrent"]);
   });
 
