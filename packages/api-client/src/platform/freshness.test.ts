@@ -1,3 +1,4 @@
+import { sampleEventData } from "@payments/contracts/testing";
 import { describe, expect, it } from "vitest";
 import { FakeWebSocket, flush } from "../testing/fakes.ts";
 import { createTestPlatform, testGrant } from "../testing/platform.ts";
@@ -52,7 +53,6 @@ async function afterSucceededEvent(answers: Array<ReturnType<typeof view>>) {
   if (!socket) throw new Error("the platform opened no socket");
   socket.open();
   socket.receive({ type: "welcome", rooms: [`user:${PAYER}`], seq: { [`user:${PAYER}`]: 0 } });
-  const snapshot = view("succeeded", SUCCEEDED_AT);
   socket.receive({
     type: "event",
     room: `user:${PAYER}`,
@@ -64,17 +64,7 @@ async function afterSucceededEvent(answers: Array<ReturnType<typeof view>>) {
       occurred_at: SUCCEEDED_AT,
       producer: "payments",
       subject: PAY,
-      data: {
-        id: PAY,
-        payer_id: snapshot.payer_id,
-        payee_id: snapshot.payee_id,
-        amount: snapshot.amount,
-        currency: snapshot.currency,
-        status: "succeeded",
-        amount_refunded: 0,
-        created_at: snapshot.created_at,
-        updated_at: SUCCEEDED_AT,
-      },
+      data: { ...sampleEventData("payment.succeeded"), id: PAY, updated_at: SUCCEEDED_AT },
     },
   });
   await t.platform.realtime.delivered();

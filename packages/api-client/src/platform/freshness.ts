@@ -19,7 +19,7 @@ export interface Freshness {
   /** Records what a payment event announced (a later `updated_at` replaces an earlier one). */
   announce(payment: Versioned): void;
   /** Resolves with `read()`'s answer once none of `versions(answer)` is older than announced, or retries run out. */
-  read<T>(read: () => Promise<T>, versions: (answer: T) => Iterable<Versioned>): Promise<T>;
+  read<T>(read: () => Promise<T>, versions: (answer: T) => readonly Versioned[]): Promise<T>;
   /** Forgets everything (another user signs in). */
   clear(): void;
 }
@@ -54,7 +54,7 @@ export function createFreshness(timers: Timers): Freshness {
     async read(read, versions) {
       let answer = await read();
       for (const ms of REREAD_DELAYS_MS) {
-        if (![...versions(answer)].some(olderThanAnnounced)) break;
+        if (!versions(answer).some(olderThanAnnounced)) break;
         await wait(ms);
         answer = await read();
       }
